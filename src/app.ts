@@ -1,0 +1,100 @@
+import type { Config } from './config/schema.js';
+import type { Templates } from './config/templates.js';
+import { Activity } from './core/activity.js';
+import type { Clock } from './core/clock.js';
+import { commandFeature, type Command } from './core/commands.js';
+import type { Services } from './core/context.js';
+import type { InboundEvent, Outgoing } from './core/events.js';
+import { Messages } from './core/messages.js';
+import type { Random } from './core/random.js';
+import { errorCode, Router } from './core/router.js';
+import { maskId } from './core/ids.js';
+import { Speaker } from './core/speaker.js';
+import { adminCommands } from './features/admin.js';
+import { concern } from './features/concern.js';
+import { allowedGroups, membership } from './features/groups.js';
+import { helpCommand } from './features/help.js';
+import { privacyCommand } from './features/privacy.js';
+import { rulesCommand } from './features/rules.js';
+import { welcome } from './features/welcome.js';
+import type { Logger } from './services/logger.js';
+import { Pacer } from './services/pacing.js';
+import { Store } from './services/store.js';
+
+export interface AppParts {
+  config: Config;
+  templates: Templates;
+  clock: Clock;
+  random: Random;
+  log: Logger;
+  /** Counts work in flight, so a simulator can wait for the bot to settle. */
+  activity?: Activity;
+  /** Where paced messages finally go: the transport's send. */
+  deliver: (out: Outgoing) => Promise<void>;
+}
+
+export interface App {
+  handle(event: InboundEvent): Promise<void>;
+  readonly services: Services;
+  stop(): Promise<void>;
+}
+
+/** The composition root: config → services → features. The one place that knows every part. */
+export async function createApp(parts: AppParts): Promise<App> {
+  const { config, clock, log } = parts;
+  const activity = parts.activity ?? new Activity();
+  const store = await Store.open(config.storage.dir);
+  const messages = new Messages(parts.templates, config.school, config.bot.name);
+  const pacer = new Pacer(config.pacing, clock, parts.random, parts.deliver, (error, out) =>
+    log.error('send failed', { chat: maskId(out.chat), code: errorCode(error) }),
+  );
+  const speaker = new Speaker(messages, (out) => pacer.send(out));
+  const services: Services = {
+    config,
+    store,
+    clock,
+    log,
+    messages,
+    speaker,
+    mailMode: config.mail.smtpUrl ? 'smtp' : 'files',
+  };
+
+  const cooldownMs = (seconds: number) => seconds * 1000;
+  const commands: Command[] = [
+    rulesCommand(cooldownMs(config.rules.cooldownSeconds)),
+    helpCommand(() => commands, cooldownMs(config.rules.cooldownSeconds)),
+    privacyCommand(cooldownMs(config.rules.cooldownSeconds)),
+    ...adminCommands(config.welcome.enabled),
+  ];
+  const publicCommands = () =>
+    commands
+      .filter((c) => !c.adminOnly && c.help)
+      .map((c) => `!${c.name}`)
+      .join(' · ');
+
+  const router = new Router(
+    [
+      allowedGroups(config),
+      membership(config.bot.id),
+      welcome(services, {
+        botId: config.bot.id,
+        windowMs: config.welcome.batchWindowSeconds * 1000,
+        maxDelayMs: config.welcome.batchWindowSeconds * 6000,
+        commands: publicCommands,
+      }),
+      commandFeature(commands, cooldownMs(config.rules.cooldownSeconds)),
+      concern(cooldownMs(config.concern.cooldownSeconds)),
+    ],
+    services,
+    log,
+  );
+
+  return {
+    services,
+    handle: (event) => activity.track(() => router.handle(event)),
+    async stop() {
+      await activity.idle();
+      await pacer.stop();
+    },
+  };
+}

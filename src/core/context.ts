@@ -1,0 +1,72 @@
+import type { Config } from '../config/schema.js';
+import type { TemplateKey } from '../config/templates.js';
+import type { Logger } from '../services/logger.js';
+import type { GroupRecord, Store } from '../services/store.js';
+import type { Clock } from './clock.js';
+import type { ParsedCommand } from './commands.js';
+import type { InboundEvent, MessageEvent } from './events.js';
+import { isGroupId, type PersonId } from './ids.js';
+import type { Messages } from './messages.js';
+import type { Speaker, SpeakOptions } from './speaker.js';
+
+export interface Services {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  messages: Messages;
+  speaker: Speaker;
+  /** How reports leave the machine, for !status and !privacy. */
+  mailMode: 'smtp' | 'files';
+}
+
+/** What a feature may touch. Nothing here knows whether WhatsApp or the simulator is on the other end. */
+export interface Context {
+  readonly event: InboundEvent;
+  /** The group the event happened in, as the bot knows it (undefined in a private chat). */
+  readonly group: GroupRecord | undefined;
+  /** The message's text, cleaned for matching (see core/text.ts); '' for other events. */
+  readonly text: string;
+  /** Set by the command feature when the message is a command. */
+  command?: ParsedCommand;
+  readonly services: Services;
+  readonly log: Logger;
+  now(): Date;
+  isAdmin(person: PersonId): boolean;
+  /** Answers in the chat the event came from. */
+  reply(text: string, options?: SpeakOptions): Promise<void>;
+  /** Answers in the chat the event came from, quoting the message that asked. */
+  answer(text: string, options?: SpeakOptions): Promise<void>;
+  tell(person: PersonId, text: string): Promise<void>;
+  say(key: TemplateKey, values?: Record<string, string | number>): string;
+}
+
+export function isMessage(ctx: Context): ctx is Context & { event: MessageEvent } {
+  return ctx.event.kind === 'message';
+}
+
+export function isPrivateMessage(ctx: Context): ctx is Context & { event: MessageEvent } {
+  return ctx.event.kind === 'message' && !isGroupId(ctx.event.chat);
+}
+
+export function createContext(event: InboundEvent, text: string, services: Services, log: Logger): Context {
+  const { speaker, clock, messages, store } = services;
+  const inGroup = isGroupId(event.chat);
+  return {
+    event,
+    // Read live: a feature earlier in the chain may have just recorded the group.
+    get group() {
+      return inGroup ? store.group(event.chat) : undefined;
+    },
+    text,
+    services,
+    log,
+    now: () => clock.now(),
+    isAdmin: (person) => (inGroup && store.group(event.chat)?.admins.includes(person)) ?? false,
+    reply: (body, options) => speaker.post(event.chat, body, options),
+    answer: (body, options) =>
+      speaker.post(event.chat, body, event.kind === 'message' ? { ...options, quotedId: event.id } : options),
+    tell: (person, body) => speaker.tell(person, body),
+    say: (key, values) => messages.render(key, values),
+  };
+}

@@ -1,0 +1,69 @@
+import type { ChatId, GroupId, PersonId } from './ids.js';
+
+export interface Media {
+  mimetype: string;
+  filename?: string;
+  dataBase64?: string;
+}
+
+/** The message a reply quotes, as the transport could read it (WhatsApp lets quotes be forged). */
+export interface QuotedMessage {
+  id: string;
+  from?: PersonId;
+  authorName?: string;
+  text?: string;
+  at?: Date;
+  media?: Media;
+}
+
+export interface MessageEvent {
+  kind: 'message';
+  chat: ChatId;
+  from: PersonId;
+  senderName?: string;
+  id: string;
+  text: string;
+  quotedId?: string;
+  quoted?: QuotedMessage;
+  forwarded: boolean;
+  mentions: PersonId[];
+  media?: Media;
+  at: Date;
+}
+
+export interface MembershipEvent {
+  kind: 'join' | 'leave';
+  chat: GroupId;
+  members: PersonId[];
+  by?: PersonId;
+  at: Date;
+}
+
+export interface GroupEvent {
+  kind: 'group';
+  chat: GroupId;
+  name?: string;
+  members: PersonId[];
+  admins: PersonId[];
+  at: Date;
+}
+
+export type InboundEvent = MessageEvent | MembershipEvent | GroupEvent;
+
+export interface Outgoing {
+  chat: ChatId;
+  text: string;
+  mentions?: PersonId[];
+  quotedId?: string;
+}
+
+/** What the core needs from WhatsApp or the simulator: nothing more. */
+export interface Transport {
+  start(onEvent: (event: InboundEvent) => Promise<void>): Promise<void>;
+  send(out: Outgoing): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function eventId(event: InboundEvent): string {
+  return event.kind === 'message' ? event.id : `${event.kind}:${event.chat}:${event.at.getTime()}`;
+}

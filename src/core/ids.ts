@@ -1,0 +1,30 @@
+/** WhatsApp serialized ids: people `447700900001@c.us` (or `…@lid`), groups `120363…@g.us`. */
+export type PersonId = string;
+export type GroupId = string;
+export type ChatId = PersonId | GroupId;
+
+export function isGroupId(id: string): boolean {
+  return id.endsWith('@g.us');
+}
+
+export function isPersonId(id: string): boolean {
+  return /^\d{5,20}@(c\.us|lid)$/.test(id);
+}
+
+/** The digits before the `@`: what WhatsApp needs after `@` in a message text to mention someone. */
+export function userPart(id: string): string {
+  const at = id.indexOf('@');
+  return at === -1 ? id : id.slice(0, at);
+}
+
+/**
+ * For logs: all but the last 3 digits are hidden, so a log can tell two people apart
+ * without carrying anyone's phone number.
+ */
+export function maskId(id: string | undefined): string {
+  if (!id) return '-';
+  const at = id.indexOf('@');
+  const user = at === -1 ? id : id.slice(0, at);
+  const server = at === -1 ? '' : id.slice(at);
+  return `…${user.slice(-3)}${server}`;
+}

@@ -1,0 +1,48 @@
+import type { Logger } from '../services/logger.js';
+import { createContext, type Context, type Services } from './context.js';
+import { eventId, type InboundEvent } from './events.js';
+import { maskId } from './ids.js';
+import { cleanText } from './text.js';
+
+/** A feature handles what it recognises and calls next() for everything else. */
+export type Feature = (ctx: Context, next: () => Promise<void>) => Promise<void>;
+
+/** A short code for logs: never an error's message, which may carry what someone wrote. */
+export function errorCode(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const { code, name } = error as { code?: unknown; name?: unknown };
+    if (typeof code === 'string' || typeof code === 'number') return String(code);
+    if (typeof name === 'string') return name;
+  }
+  return 'unknown';
+}
+
+/**
+ * Hands each event to the features in order. One bad event never stops the bot: whatever a
+ * feature throws is logged here with the event's id and an error code, and the next event goes on.
+ */
+export class Router {
+  constructor(
+    private readonly features: Feature[],
+    private readonly services: Services,
+    private readonly log: Logger,
+  ) {}
+
+  async handle(event: InboundEvent): Promise<void> {
+    const id = eventId(event);
+    const log = this.log.child({ event: id, kind: event.kind, chat: maskId(event.chat) });
+    try {
+      const text = event.kind === 'message' ? cleanText(event.text) : '';
+      const ctx = createContext(event, text, this.services, log);
+      await this.run(ctx, 0);
+    } catch (error) {
+      log.error('event failed', { code: errorCode(error) });
+    }
+  }
+
+  private async run(ctx: Context, index: number): Promise<void> {
+    const feature = this.features[index];
+    if (!feature) return;
+    await feature(ctx, () => this.run(ctx, index + 1));
+  }
+}

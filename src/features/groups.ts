@@ -1,0 +1,60 @@
+import type { Config } from '../config/schema.js';
+import type { Feature } from '../core/router.js';
+import { isGroupId } from '../core/ids.js';
+
+/** The bot acts only in the groups it was allowed into: all of them, or the configured list. */
+export function allowedGroups(config: Config): Feature {
+  const allowed = config.bot.groups === 'all' ? null : new Set(config.bot.groups);
+  return async (ctx, next) => {
+    if (allowed && isGroupId(ctx.event.chat) && !allowed.has(ctx.event.chat)) return;
+    await next();
+  };
+}
+
+/**
+ * Keeps the bot's picture of each group (name, members, admins) as WhatsApp reports it. When the
+ * bot itself is added it introduces itself; when it is removed it forgets the group's members.
+ */
+export function membership(botId: string): Feature {
+  return async (ctx, next) => {
+    const event = ctx.event;
+    const { store } = ctx.services;
+    if (event.kind === 'group') {
+      await store.updateGroup(event.chat, (g) => {
+        if (event.name !== undefined) g.name = event.name;
+        g.members = [...new Set(event.members)];
+        g.admins = [...new Set(event.admins)];
+      });
+      return;
+    }
+    if (event.kind === 'join') {
+      if (event.members.includes(botId)) {
+        await store.updateGroup(event.chat, (g) => {
+          g.members = [...new Set([...g.members, ...event.members.filter((m) => m !== botId)])];
+        });
+        ctx.log.info('bot added to group');
+        if (!ctx.group?.paused) await ctx.reply(ctx.say('intro'));
+        return;
+      }
+      await store.updateGroup(event.chat, (g) => {
+        g.members = [...new Set([...g.members, ...event.members])];
+      });
+    } else if (event.kind === 'leave') {
+      if (event.members.includes(botId)) {
+        // Once removed, the bot has no reason to keep who was in the group.
+        await store.removeGroup(event.chat);
+        ctx.log.info('bot removed from group');
+      } else {
+        const leaving = new Set(event.members);
+        await store.updateGroup(event.chat, (g) => {
+          g.members = g.members.filter((m) => !leaving.has(m));
+          g.admins = g.admins.filter((m) => !leaving.has(m));
+        });
+      }
+    } else if (event.kind === 'message' && isGroupId(event.chat) && !ctx.group?.members.includes(event.from)) {
+      // Someone we had not heard of is posting: WhatsApp says they are a member, so remember them.
+      await store.updateGroup(event.chat, (g) => g.members.push(event.from));
+    }
+    await next();
+  };
+}

@@ -1,0 +1,20 @@
+import type { Command } from '../core/commands.js';
+import { answerUnderCooldown, Cooldown } from '../core/cooldown.js';
+
+/** !rules: the six guidelines and how to raise a concern; !rules full: the whole policy. */
+export function rulesCommand(cooldownMs: number): Command {
+  const cooldown = new Cooldown(cooldownMs);
+  return {
+    name: 'rules',
+    help: 'helpRules',
+    where: 'any',
+    run(ctx) {
+      const full = ctx.command.args[0] === 'full';
+      return answerUnderCooldown(ctx, cooldown, {
+        key: full ? 'full' : 'short',
+        text: ctx.say(full ? 'rulesFull' : 'rules'),
+        pointer: ctx.say('rulesPointer'),
+      });
+    },
+  };
+}

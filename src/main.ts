@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type LoadedConfig } from './config/load.js';
+import { closeLogger, createLogger } from './services/logger.js';
+import { createSimulation } from './simulation.js';
+import { runScript } from './transports/simulator-script.js';
+
+const usage = `Parent Group Steward
+
+  npm start                                   link WhatsApp and run the bot
+  npm run simulate                            try the bot in a simulated group, typing as parents
+  npm run --silent simulate -- --script FILE  run a scenario file (JSON lines in, JSON lines out)
+
+Options for simulate: --seed N (send jitter), --start ISO-TIME (simulated start time)`;
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+function load(): LoadedConfig {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(`Configuration problem, the bot did not start:\n${error.message}`);
+    throw error;
+  }
+}
+
+async function simulate(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { script: { type: 'string' }, seed: { type: 'string' }, start: { type: 'string' } },
+    allowPositionals: false,
+  });
+  const seed = values.seed === undefined ? 1 : Number(values.seed);
+  if (!Number.isInteger(seed)) fail('--seed takes a whole number', 2);
+  const start = values.start ? new Date(values.start) : new Date(Math.floor(Date.now() / 1000) * 1000);
+  if (Number.isNaN(start.getTime())) fail('--start takes a time such as 2026-01-05T08:00:00Z', 2);
+
+  const loaded = load();
+  const log = createLogger({ level: loaded.config.log.level, dir: loaded.config.storage.dir, consoleLevel: 'warn' });
+
+  if (values.script === undefined) {
+    const { runInteractive } = await import('./transports/simulator-interactive.js');
+    await runInteractive({ loaded, log, start, seed });
+    await closeLogger(log);
+    return;
+  }
+  let script: string;
+  try {
+    script = values.script === '-' ? await readStdin() : await readFile(values.script, 'utf8');
+  } catch (error) {
+    fail(`cannot read ${values.script} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 2);
+  }
+  const sim = await createSimulation({
+    loaded,
+    log,
+    start,
+    seed,
+    output: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
+  });
+  const result = await runScript(script, sim);
+  await closeLogger(log);
+  if (result.error) {
+    process.stderr.write(`${result.error}\n`);
+    process.exitCode = 2;
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'simulate':
+      return simulate(rest);
+    case 'start': {
+      const { runWhatsApp } = await import('./transports/whatsapp-runner.js');
+      return runWhatsApp(load());
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(`${usage}\n`);
+      return;
+    default:
+      fail(`unknown command "${command}"\n\n${usage}`, 2);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`The bot stopped on an unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});

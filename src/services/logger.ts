@@ -1,0 +1,66 @@
+import path from 'node:path';
+import winston from 'winston';
+import DailyRotateFile from 'winston-daily-rotate-file';
+
+export type Logger = winston.Logger;
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+export interface LoggerOptions {
+  level: LogLevel;
+  /** Folder for rotating log files; none keeps logs on stderr only. */
+  dir?: string;
+  /** What reaches stderr: in script mode stdout is for JSON lines and stderr for what a person must see. */
+  consoleLevel?: LogLevel | 'silent';
+}
+
+/**
+ * Logs carry event ids, masked person ids and error codes. Message text and full phone numbers
+ * never reach a log: callers pass ids through maskId and never pass bodies.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  const transports: winston.transport[] = [];
+  if (options.consoleLevel !== 'silent') {
+    transports.push(
+      new winston.transports.Console({
+        level: options.consoleLevel ?? options.level,
+        stderrLevels: ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'],
+        format: winston.format.combine(
+          winston.format.timestamp(),
+          winston.format.printf(({ timestamp, level, message, ...meta }) => {
+            const extra = Object.keys(meta).length ? ` ${JSON.stringify(meta)}` : '';
+            return `${String(timestamp)} ${level}: ${String(message)}${extra}`;
+          }),
+        ),
+      }),
+    );
+  }
+  if (options.dir) {
+    transports.push(
+      new DailyRotateFile({
+        dirname: path.join(options.dir, 'logs'),
+        filename: 'steward-%DATE%.log',
+        maxSize: '5m',
+        maxFiles: '14d',
+        level: options.level,
+        format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
+      }),
+    );
+  }
+  return winston.createLogger({
+    level: options.level,
+    transports,
+    silent: transports.length === 0,
+  });
+}
+
+/** Resolves once the file transports have written what they hold, so an exiting process keeps its last lines. */
+export function closeLogger(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 2000);
+    logger.on('finish', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    logger.end();
+  });
+}

@@ -1,0 +1,58 @@
+import Bottleneck from 'bottleneck';
+import type { Clock } from '../core/clock.js';
+import type { Outgoing } from '../core/events.js';
+import type { ChatId } from '../core/ids.js';
+import type { Random } from '../core/random.js';
+
+export interface PacingOptions {
+  perChatGapMs: number;
+  globalGapMs: number;
+  jitterMs: number;
+}
+
+/**
+ * Every send goes through here. Each message gets its slot on the injected clock when it is
+ * queued: no sooner than the chat's gap (plus jitter, so the rhythm does not look machine-made)
+ * and the global gap allow. At its slot it goes to Bottleneck, which hands the transport one
+ * message at a time, in order per chat. Because the waiting is done on the clock, a simulated
+ * run keeps the same pacing without waiting in real time, and never holds a queue while it waits.
+ */
+export class Pacer {
+  private readonly perChat = new Bottleneck.Group({ maxConcurrent: 1 });
+  private readonly global = new Bottleneck({ maxConcurrent: 1 });
+  private readonly chatFreeAt = new Map<ChatId, number>();
+  private globalFreeAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly options: PacingOptions,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly deliver: (out: Outgoing) => Promise<void>,
+    private readonly onError: (error: unknown, out: Outgoing) => void,
+  ) {}
+
+  /** Queues a message and returns at once; a send that fails goes to onError, and the queue goes on. */
+  send(out: Outgoing): void {
+    const now = this.clock.now().getTime();
+    const slot = Math.max(now, this.chatFreeAt.get(out.chat) ?? now, this.globalFreeAt);
+    const jitter = Math.floor(this.random() * (this.options.jitterMs + 1));
+    this.chatFreeAt.set(out.chat, slot + this.options.perChatGapMs + jitter);
+    this.globalFreeAt = slot + this.options.globalGapMs;
+    this.forgetQuietChats(now);
+    this.clock.setTimer(slot - now, () =>
+      this.perChat
+        .key(out.chat)
+        .schedule(() => this.global.schedule(() => this.deliver(out)))
+        .catch((error: unknown) => this.onError(error, out)),
+    );
+  }
+
+  private forgetQuietChats(now: number): void {
+    if (this.chatFreeAt.size <= 1000) return;
+    for (const [chat, freeAt] of this.chatFreeAt) if (freeAt < now) this.chatFreeAt.delete(chat);
+  }
+
+  async stop(): Promise<void> {
+    await this.global.stop({ dropWaitingJobs: false });
+  }
+}

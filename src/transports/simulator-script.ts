@@ -1,0 +1,45 @@
+import type { Simulation } from '../simulation.js';
+import { scenarioLine, type ScenarioLine } from './simulator.js';
+
+export interface ScriptResult {
+  linesRun: number;
+  /** One line naming the scenario line at fault, when there was one. */
+  error?: string;
+}
+
+export function parseScenarioLine(raw: string): ScenarioLine | { problem: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { problem: 'not valid JSON' };
+  }
+  const parsed = scenarioLine.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  if (issue.path.length === 0 || issue.path[0] === 'type') return { problem: 'not a known event (no such "type")' };
+  return { problem: `not a known event: "${issue.path.join('.')}" ${issue.message}` };
+}
+
+/**
+ * Runs a scenario, one line at a time, each to completion before the next. A bad line stops
+ * the reading there; what came before it is finished as at a normal end, so nothing is lost.
+ */
+export async function runScript(text: string, sim: Simulation): Promise<ScriptResult> {
+  let linesRun = 0;
+  let error: string | undefined;
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    if (!raw.trim()) continue;
+    const line = parseScenarioLine(raw);
+    if ('problem' in line) {
+      error = `line ${index + 1}: ${line.problem}`;
+      break;
+    }
+    if (line.type === 'wait') await sim.clock.advanceBy(line.seconds * 1000);
+    else await sim.transport.feed(line);
+    await sim.activity.idle();
+    linesRun += 1;
+  }
+  await sim.finish();
+  return { linesRun, error };
+}
