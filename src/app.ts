@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Config } from './config/schema.js';
 import type { Templates } from './config/templates.js';
 import { Activity } from './core/activity.js';
@@ -12,13 +13,20 @@ import { maskId } from './core/ids.js';
 import { Speaker } from './core/speaker.js';
 import { adminCommands } from './features/admin.js';
 import { concern } from './features/concern.js';
+import { flagCommand, rememberGroupMessages, shareCommand } from './features/flag.js';
+import { forwardedReports } from './features/forward.js';
+import { reportNotices } from './features/report-notices.js';
 import { allowedGroups, membership } from './features/groups.js';
 import { helpCommand } from './features/help.js';
 import { privacyCommand } from './features/privacy.js';
 import { rulesCommand } from './features/rules.js';
 import { welcome } from './features/welcome.js';
 import type { Logger } from './services/logger.js';
+import { fileMailer, smtpMailer } from './services/mailer.js';
+import { Outbox } from './services/outbox.js';
 import { Pacer } from './services/pacing.js';
+import { Reports } from './services/reports.js';
+import { SeenMessages } from './services/seen.js';
 import { Store } from './services/store.js';
 
 export interface AppParts {
@@ -31,11 +39,14 @@ export interface AppParts {
   activity?: Activity;
   /** Where paced messages finally go: the transport's send. */
   deliver: (out: Outgoing) => Promise<void>;
+  /** Told of every email the mail transport accepted (the simulator prints it). */
+  onEmail?: (email: { at: Date; to: string[]; subject: string; reportId: string }) => void;
 }
 
 export interface App {
   handle(event: InboundEvent): Promise<void>;
   readonly services: Services;
+  readonly outbox: Outbox;
   stop(): Promise<void>;
 }
 
@@ -49,6 +60,18 @@ export async function createApp(parts: AppParts): Promise<App> {
     log.error('send failed', { chat: maskId(out.chat), code: errorCode(error) }),
   );
   const speaker = new Speaker(messages, (out) => pacer.send(out));
+  const outboxFolder = path.join(config.storage.dir, 'outbox');
+  const mailer = config.mail.smtpUrl
+    ? smtpMailer(config.mail.smtpUrl, config.mail.timeoutSeconds)
+    : fileMailer(outboxFolder);
+  const notices = reportNotices(() => services, mailer.mode === 'files' ? outboxFolder : undefined);
+  const outbox = new Outbox(store, mailer, clock, parts.random, messages, config, log, {
+    ...notices,
+    async sent(report, email) {
+      parts.onEmail?.({ at: clock.now(), to: email.accepted, subject: email.subject, reportId: report.id });
+      await notices.sent(report, email);
+    },
+  });
   const services: Services = {
     config,
     store,
@@ -56,7 +79,9 @@ export async function createApp(parts: AppParts): Promise<App> {
     log,
     messages,
     speaker,
-    mailMode: config.mail.smtpUrl ? 'smtp' : 'files',
+    mailMode: mailer.mode,
+    reports: new Reports(store, outbox, clock, parts.random, config),
+    seen: new SeenMessages(config.reports.seenCacheHours * 3_600_000),
   };
 
   const cooldownMs = (seconds: number) => seconds * 1000;
@@ -64,6 +89,8 @@ export async function createApp(parts: AppParts): Promise<App> {
     rulesCommand(cooldownMs(config.rules.cooldownSeconds)),
     helpCommand(() => commands, cooldownMs(config.rules.cooldownSeconds)),
     privacyCommand(cooldownMs(config.rules.cooldownSeconds)),
+    flagCommand(),
+    shareCommand(),
     ...adminCommands(config.welcome.enabled),
   ];
   const publicCommands = () =>
@@ -76,6 +103,7 @@ export async function createApp(parts: AppParts): Promise<App> {
     [
       allowedGroups(config),
       membership(config.bot.id),
+      rememberGroupMessages(),
       welcome(services, {
         botId: config.bot.id,
         windowMs: config.welcome.batchWindowSeconds * 1000,
@@ -83,18 +111,24 @@ export async function createApp(parts: AppParts): Promise<App> {
         commands: publicCommands,
       }),
       commandFeature(commands, cooldownMs(config.rules.cooldownSeconds)),
+      forwardedReports(),
       concern(cooldownMs(config.concern.cooldownSeconds)),
     ],
     services,
     log,
   );
 
+  outbox.kick();
   return {
     services,
+    outbox,
     handle: (event) => activity.track(() => router.handle(event)),
     async stop() {
       await activity.idle();
+      outbox.stop();
+      await activity.idle();
       await pacer.stop();
+      await store.close();
     },
   };
 }

@@ -5,7 +5,7 @@ import { SimulatedClock } from './core/clock.js';
 import { seededRandom } from './core/random.js';
 import { errorCode } from './core/router.js';
 import type { Logger } from './services/logger.js';
-import { SimulatorTransport, type OutputLine } from './transports/simulator.js';
+import { SimulatorTransport, type OutputLine, type ScenarioLine } from './transports/simulator.js';
 
 export interface SimulationOptions {
   loaded: LoadedConfig;
@@ -20,6 +20,8 @@ export interface Simulation {
   clock: SimulatedClock;
   transport: SimulatorTransport;
   activity: Activity;
+  /** Feeds one scenario line and waits until the bot has done all it can without time moving on. */
+  step(line: ScenarioLine): Promise<void>;
   /** Lets simulated time run on until the bot has nothing due in the next 10 minutes, then stops it. */
   finish(): Promise<void>;
 }
@@ -43,6 +45,8 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
     log,
     activity,
     deliver: (out) => transport.send(out),
+    onEmail: (email) =>
+      options.output({ type: 'email', at: email.at.toISOString(), to: email.to, subject: email.subject, reportId: email.reportId }),
   });
   await transport.start((event) => app.handle(event));
   return {
@@ -50,6 +54,12 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
     clock,
     transport,
     activity,
+    async step(line) {
+      if (line.type === 'wait') await clock.advanceBy(line.seconds * 1000);
+      else await transport.feed(line);
+      // Work due at this very instant (a send with no gap to wait, a new report) happens now.
+      await clock.advanceBy(0);
+    },
     async finish() {
       await clock.runOn(RUN_ON_HORIZON_MS);
       await app.stop();

@@ -56,6 +56,16 @@ export const configSchema = z.strictObject({
       .trim()
       .regex(/^smtps?:\/\/[^\s]+$/, 'must start with smtp:// or smtps://')
       .nullable(),
+    /** Longest wait for the mail server at each step of one attempt. */
+    timeoutSeconds: z.number().min(1).max(600),
+    /** How long a report keeps being retried before it counts as failed. */
+    retryForHours: z.number().min(1).max(24 * 30),
+  }),
+  reports: z.strictObject({
+    perPersonPerHour: z.number().int().min(1).max(100),
+    forwardNoteWindowSeconds: seconds.max(3600),
+    retentionDays: z.number().min(1).max(365),
+    seenCacheHours: z.number().min(1).max(24 * 14),
   }),
   model: z.strictObject({
     apiKey: z.string().trim().min(1).nullable(),

@@ -3,13 +3,21 @@ import path from 'node:path';
 import { z } from 'zod';
 
 export const templateKeys = [
-  'footer', 'officeClause', 'officeClauseWithPhone',
-  'welcome', 'intro', 'rules', 'rulesFull', 'rulesPointer', 'concern', 'concernPointer',
-  'help', 'privacy', 'privacyModelOff', 'privacyOperatorUnknown',
-  'paused', 'pausedAlready', 'resumed', 'resumedAlready',
-  'status', 'statusActive', 'statusPaused', 'on', 'off', 'mailModeSmtp', 'mailModeFiles',
-  'welcomeSet', 'welcomeUsage', 'adminOnly', 'groupOnly', 'unknownCommand',
-  'helpRules', 'helpConcern', 'helpHelp', 'helpPrivacy', 'helpPause', 'helpStatus', 'helpWelcome', 'helpPointer',
+  'footer', 'officeClause', 'officeClauseWithPhone', 'welcome', 'intro', 'rules', 'rulesFull',
+  'rulesPointer', 'concern', 'concernPointer', 'help', 'privacy', 'privacyModelOff',
+  'privacyOperatorUnknown', 'paused', 'pausedAlready', 'resumed', 'resumedAlready', 'status',
+  'statusActive', 'statusPaused', 'on', 'off', 'mailModeSmtp', 'mailModeFiles', 'welcomeSet',
+  'welcomeUsage', 'adminOnly', 'groupOnly', 'unknownCommand', 'helpRules', 'helpConcern',
+  'helpHelp', 'helpPrivacy', 'helpPause', 'helpStatus', 'helpWelcome', 'helpPointer',
+  'emailSubject', 'emailSubjectUrgent', 'emailBody', 'emailUrgentNote', 'emailMessage',
+  'emailAttachment', 'emailAttachmentMissing', 'emailForwardAuthor', 'emailForwardSent',
+  'emailForwardGroup', 'emailReporterMember', 'emailReporterAdmin', 'emailVerifiedYes',
+  'emailVerifiedNo', 'emailVerifiedForward', 'emailNone', 'emailNoCategory', 'emailNotesWindow',
+  'helpFlag', 'helpForward', 'flagNoQuote', 'flagOwnMessage', 'flagReceived', 'flagCounted',
+  'reportLimited', 'urgentAdvice', 'forwardReceived', 'forwardAdded', 'forwardNoteAdded',
+  'forwardStranger', 'shareDone', 'shareUnknown', 'shareUsage', 'adminNotice',
+  'adminNoticeShared', 'adminNoticeAnonymous', 'adminNoticeNamed', 'adminNoticeNoCategory', 'operatorFailed',
+  'operatorPaused', 'operatorFiles',
 ] as const;
 
 export type TemplateKey = (typeof templateKeys)[number];

@@ -23,7 +23,7 @@ const MAX_REST = 1000;
  */
 export function parseCommand(raw: string): ParsedCommand | null {
   const text = cleanText(raw).trimStart();
-  const match = /^!\s*([A-Za-z]{1,40})(?![A-Za-z0-9])([\s\S]*)$/.exec(text);
+  const match = /^!\s*([A-Za-z]{1,40})(?![\p{L}\p{M}\p{N}])([\s\S]*)$/u.exec(text);
   if (!match) return null;
   const name = match[1]!.toLowerCase();
   if (name.length > MAX_NAME) return null;

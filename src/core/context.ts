@@ -1,6 +1,8 @@
 import type { Config } from '../config/schema.js';
 import type { TemplateKey } from '../config/templates.js';
 import type { Logger } from '../services/logger.js';
+import type { Reports } from '../services/reports.js';
+import type { SeenMessages } from '../services/seen.js';
 import type { GroupRecord, Store } from '../services/store.js';
 import type { Clock } from './clock.js';
 import type { ParsedCommand } from './commands.js';
@@ -18,6 +20,8 @@ export interface Services {
   speaker: Speaker;
   /** How reports leave the machine, for !status and !privacy. */
   mailMode: 'smtp' | 'files';
+  reports: Reports;
+  seen: SeenMessages;
 }
 
 /** What a feature may touch. Nothing here knows whether WhatsApp or the simulator is on the other end. */

@@ -1,4 +1,4 @@
-import type { ChatId, GroupId, PersonId } from './ids.js';
+import { maskDigits, type ChatId, type GroupId, type PersonId } from './ids.js';
 
 export interface Media {
   mimetype: string;
@@ -64,6 +64,7 @@ export interface Transport {
   stop(): Promise<void>;
 }
 
-export function eventId(event: InboundEvent): string {
-  return event.kind === 'message' ? event.id : `${event.kind}:${event.chat}:${event.at.getTime()}`;
+/** How logs name an event: enough to find it again, with no phone number in it. */
+export function eventLogId(event: InboundEvent): string {
+  return event.kind === 'message' ? maskDigits(event.id) : `${event.kind}@${event.at.toISOString()}`;
 }

@@ -28,3 +28,12 @@ export function maskId(id: string | undefined): string {
   const server = at === -1 ? '' : id.slice(at);
   return `…${user.slice(-3)}${server}`;
 }
+
+/**
+ * For logs: WhatsApp ids can carry phone numbers inside them (a message id ends with its
+ * author's id; an old group id starts with its creator's number), so every long run of digits is
+ * shortened to its last 3.
+ */
+export function maskDigits(text: string): string {
+  return text.replace(/\d{6,}/g, (digits) => `…${digits.slice(-3)}`);
+}

@@ -1,7 +1,7 @@
 import type { Logger } from '../services/logger.js';
 import { createContext, type Context, type Services } from './context.js';
-import { eventId, type InboundEvent } from './events.js';
-import { maskId } from './ids.js';
+import { eventLogId, type InboundEvent } from './events.js';
+import { isPersonId, maskId } from './ids.js';
 import { cleanText } from './text.js';
 
 /** A feature handles what it recognises and calls next() for everything else. */
@@ -29,8 +29,12 @@ export class Router {
   ) {}
 
   async handle(event: InboundEvent): Promise<void> {
-    const id = eventId(event);
-    const log = this.log.child({ event: id, kind: event.kind, chat: maskId(event.chat) });
+    const log = this.log.child({ event: eventLogId(event), kind: event.kind, chat: maskId(event.chat) });
+    if (event.kind === 'message' && !isPersonId(event.from)) {
+      // Only people post messages; anything else (a group or broadcast id as sender) is noise.
+      log.warn('message ignored: sender is not a person');
+      return;
+    }
     try {
       const text = event.kind === 'message' ? cleanText(event.text) : '';
       const ctx = createContext(event, text, this.services, log);

@@ -1,8 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
 import type { GroupId, PersonId } from '../core/ids.js';
+import type { Report } from '../core/report.js';
+import { DurableJsonFile } from './durable-file.js';
+import { lockStorage } from './lock.js';
 
 export interface GroupRecord {
   id: GroupId;
@@ -17,26 +19,45 @@ export interface GroupRecord {
 export interface StoreData {
   version: 1;
   groups: Record<GroupId, GroupRecord>;
+  reports: Report[];
 }
 
 function emptyData(): StoreData {
-  return { version: 1, groups: {} };
+  return { version: 1, groups: {}, reports: [] };
 }
 
 /**
- * The bot's memory on disk. lowdb is built with an explicit JSONFile adapter: its presets keep
- * data in memory when NODE_ENV=test, and then no test would ever touch the file.
+ * The bot's memory on disk. lowdb runs on our own durable adapter (never a preset: presets keep
+ * data in memory when NODE_ENV=test, and then no test would ever touch the file). Only this
+ * process may use the folder while the store is open.
  */
 export class Store {
-  private constructor(private readonly db: Low<StoreData>, readonly file: string) {}
+  private readonly reportsById = new Map<string, Report>();
+
+  private constructor(
+    private readonly db: Low<StoreData>,
+    readonly dir: string,
+    private readonly unlock: () => Promise<void>,
+  ) {
+    for (const report of db.data.reports) this.reportsById.set(report.id, report);
+  }
 
   static async open(dir: string): Promise<Store> {
     await mkdir(dir, { recursive: true });
-    const file = path.join(dir, 'db.json');
-    const db = new Low<StoreData>(new JSONFile<StoreData>(file), emptyData());
-    await db.read();
-    db.data = { ...emptyData(), ...db.data };
-    return new Store(db, file);
+    const unlock = await lockStorage(dir);
+    try {
+      const db = new Low<StoreData>(new DurableJsonFile<StoreData>(path.join(dir, 'db.json')), emptyData());
+      await db.read();
+      db.data = { ...emptyData(), ...db.data };
+      return new Store(db, dir, unlock);
+    } catch (error) {
+      await unlock();
+      throw error;
+    }
+  }
+
+  get file(): string {
+    return path.join(this.dir, 'db.json');
   }
 
   group(id: GroupId): GroupRecord | undefined {
@@ -62,7 +83,54 @@ export class Store {
     await this.db.write();
   }
 
-  isMemberOfAnyGroup(person: PersonId): boolean {
-    return this.groups().some((g) => g.members.includes(person));
+  groupsOf(person: PersonId): GroupRecord[] {
+    return this.groups().filter((g) => g.members.includes(person) || g.admins.includes(person));
+  }
+
+  report(id: string): Report | undefined {
+    return this.reportsById.get(id);
+  }
+
+  reports(): readonly Report[] {
+    return this.db.data.reports;
+  }
+
+  /**
+   * Adds or changes reports and writes them in one write: once this resolves, the report and its
+   * place in the outbox are on disk together.
+   */
+  async saveReports(...reports: Report[]): Promise<void> {
+    for (const report of reports) {
+      const existing = this.reportsById.get(report.id);
+      if (!existing) this.db.data.reports.push(report);
+      else if (existing !== report) {
+        this.db.data.reports[this.db.data.reports.indexOf(existing)] = report;
+      }
+      this.reportsById.set(report.id, report);
+    }
+    await this.db.write();
+  }
+
+  /** Drops reports that were delivered or given up on before `before`: the school has them. */
+  async forgetReportsSettledBefore(before: Date): Promise<Report[]> {
+    const cutoff = before.getTime();
+    const keep: Report[] = [];
+    const dropped: Report[] = [];
+    for (const r of this.db.data.reports) {
+      const settled = r.delivery.state === 'sent' || r.delivery.state === 'failed';
+      const at = Date.parse(r.delivery.sentAt ?? r.delivery.nextAttemptAt);
+      (settled && at < cutoff ? dropped : keep).push(r);
+    }
+    if (!dropped.length) return dropped;
+    this.db.data.reports = keep;
+    this.reportsById.clear();
+    for (const report of keep) this.reportsById.set(report.id, report);
+    await this.db.write();
+    return dropped;
+  }
+
+  async close(): Promise<void> {
+    await this.db.write();
+    await this.unlock();
   }
 }

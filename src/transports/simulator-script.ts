@@ -35,9 +35,7 @@ export async function runScript(text: string, sim: Simulation): Promise<ScriptRe
       error = `line ${index + 1}: ${line.problem}`;
       break;
     }
-    if (line.type === 'wait') await sim.clock.advanceBy(line.seconds * 1000);
-    else await sim.transport.feed(line);
-    await sim.activity.idle();
+    await sim.step(line);
     linesRun += 1;
   }
   await sim.finish();

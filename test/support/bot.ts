@@ -56,9 +56,7 @@ export async function startBot(options: { config?: object; env?: Record<string, 
     async run(...lines) {
       for (const raw of lines) {
         const line: ScenarioLine = scenarioLine.parse(raw);
-        if (line.type === 'wait') await sim.clock.advanceBy(line.seconds * 1000);
-        else await sim.transport.feed(line);
-        await sim.activity.idle();
+        await sim.step(line);
       }
     },
     settle: () => sim.clock.runOn(10 * 60 * 1000),

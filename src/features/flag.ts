@@ -1,0 +1,106 @@
+import type { Command } from '../core/commands.js';
+import type { Context } from '../core/context.js';
+import { isGroupId } from '../core/ids.js';
+import type { Feature } from '../core/router.js';
+import type { Report } from '../core/report.js';
+import type { ReportResult } from '../services/reports.js';
+import { namedReporter } from './report-notices.js';
+
+/** Remembers a fingerprint of every group message, so a flagged quote can be checked later. */
+export function rememberGroupMessages(): Feature {
+  return async (ctx, next) => {
+    const event = ctx.event;
+    if (event.kind === 'message' && isGroupId(event.chat)) {
+      ctx.services.seen.remember(event.chat, event.id, event.text, event.at);
+    }
+    await next();
+  };
+}
+
+/** What the reporter hears back, privately, for any report. */
+export async function confirmReport(ctx: Context, result: ReportResult, received: (report: Report) => string): Promise<void> {
+  const reporter = ctx.event.kind === 'message' ? ctx.event.from : undefined;
+  if (!reporter) return;
+  if (result.kind === 'limited') {
+    await ctx.tell(reporter, ctx.say('reportLimited', { limit: ctx.services.config.reports.perPersonPerHour }));
+    return;
+  }
+  const { report } = result;
+  if (result.kind === 'counted') {
+    await ctx.tell(reporter, ctx.say('flagCounted', { reference: report.id, count: report.flaggedBy.length }));
+  } else if (result.kind === 'created') {
+    await ctx.tell(reporter, received(report));
+  } else {
+    await ctx.tell(reporter, ctx.say('forwardAdded', { reference: report.id }));
+  }
+  if (report.urgent && result.kind !== 'counted') await ctx.tell(reporter, ctx.say('urgentAdvice'));
+}
+
+/**
+ * !flag, as a reply to a message in the group: the message goes to the school by email. The
+ * group sees nothing from the bot; the reporter is answered privately.
+ */
+export function flagCommand(): Command {
+  return {
+    name: 'flag',
+    help: 'helpFlag',
+    where: 'any',
+    whilePaused: true,
+    async run(ctx) {
+      const event = ctx.event;
+      if (event.kind !== 'message') return;
+      const quoted = event.quoted ?? (event.quotedId ? { id: event.quotedId } : undefined);
+      const group = ctx.group;
+      if (!quoted || !group || !isGroupId(event.chat)) {
+        await ctx.tell(event.from, ctx.say('flagNoQuote'));
+        return;
+      }
+      const { config, reports, seen } = ctx.services;
+      if (quoted.from === config.bot.id) {
+        await ctx.tell(event.from, ctx.say('flagOwnMessage'));
+        return;
+      }
+      const result = await reports.flag({
+        group,
+        message: {
+          id: quoted.id,
+          authorId: quoted.from,
+          authorName: quoted.authorName,
+          text: quoted.text ?? '',
+          sentAt: quoted.at?.toISOString(),
+        },
+        media: quoted.media,
+        reporter: { id: event.from, name: event.senderName, admin: ctx.isAdmin(event.from) },
+        reason: ctx.command.rest,
+        verified: seen.matches(event.chat, quoted.id, quoted.text, ctx.now()),
+      });
+      ctx.log.info('flag', { outcome: result.kind, report: 'report' in result ? result.report.id : undefined });
+      await confirmReport(ctx, result, (report) =>
+        ctx.say('flagReceived', { reference: report.id, groupName: group.name || 'the group' }),
+      );
+    },
+  };
+}
+
+/** !share R-…: the reporter lets the group's admins know who made a report. */
+export function shareCommand(): Command {
+  return {
+    name: 'share',
+    where: 'any',
+    whilePaused: true,
+    async run(ctx) {
+      const event = ctx.event;
+      if (event.kind !== 'message') return;
+      const reference = ctx.command.args[0];
+      if (!reference) return ctx.tell(event.from, ctx.say('shareUsage'));
+      const report = await ctx.services.reports.share(event.from, reference);
+      if (!report) return ctx.tell(event.from, ctx.say('shareUnknown', { reference: reference.toUpperCase() }));
+      await ctx.tell(event.from, ctx.say('shareDone', { reference: report.id, groupName: report.group?.name || 'your group' }));
+      // Admins told before the reporter agreed hear the name now, in a note of its own.
+      const group = report.group && ctx.services.store.group(report.group.id);
+      if (!group || !report.delivery.adminsNotified) return;
+      const text = ctx.say('adminNoticeShared', { reference: report.id, reporterLine: namedReporter(report, ctx.services.messages) });
+      for (const admin of group.admins) if (admin !== event.from) await ctx.tell(admin, text);
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import { rm } from 'node:fs/promises';
+import type { Config } from '../config/schema.js';
+import type { Clock, Timer } from '../core/clock.js';
+import type { Messages } from '../core/messages.js';
+import type { Random } from '../core/random.js';
+import type { Report } from '../core/report.js';
+import type { Logger } from './logger.js';
+import type { Mailer } from './mailer.js';
+import { renderReportEmail } from './report-email.js';
+import type { Store } from './store.js';
+
+export interface OutboxEvents {
+  sent(report: Report, email: { accepted: string[]; subject: string }): Promise<void>;
+  failed(report: Report): Promise<void>;
+  paused(code: string): Promise<void>;
+}
+
+const FIRST_RETRY_MS = 60_000;
+const LONGEST_RETRY_MS = 60 * 60_000;
+
+/**
+ * Delivers queued reports to the school, one attempt at a time, oldest first. Every state change
+ * is written to disk before the next step, so a restart picks up exactly where it stopped: a
+ * report is either still queued (and is sent again under the same Message-ID) or marked sent.
+ */
+export class Outbox {
+  private running = false;
+  private timer: Timer | undefined;
+  private pausedFor: string | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly mailer: Mailer,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly messages: Messages,
+    private readonly config: Config,
+    private readonly log: Logger,
+    private readonly events: OutboxEvents,
+  ) {}
+
+  get paused(): string | undefined {
+    return this.pausedFor;
+  }
+
+  queued(): Report[] {
+    return this.store.reports().filter((r) => r.delivery.state === 'queued');
+  }
+
+  /** Looks at the queue again now (a new report, a start, or the operator lifting a pause). */
+  kick(): void {
+    this.timer?.cancel();
+    this.timer = this.clock.setTimer(0, () => this.drain());
+  }
+
+  resume(): void {
+    this.pausedFor = undefined;
+    this.kick();
+  }
+
+  stop(): void {
+    this.timer?.cancel();
+    this.mailer.close();
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (let report = this.nextDue(); report && !this.pausedFor; report = this.nextDue()) {
+        await this.attempt(report);
+      }
+      await this.forgetOldReports();
+    } finally {
+      this.running = false;
+      this.scheduleNext();
+    }
+  }
+
+  private nextDue(): Report | undefined {
+    const now = this.clock.now().getTime();
+    let best: Report | undefined;
+    for (const report of this.queued()) {
+      const at = Date.parse(report.delivery.nextAttemptAt);
+      if (at <= now && (!best || at < Date.parse(best.delivery.nextAttemptAt))) best = report;
+    }
+    return best;
+  }
+
+  private scheduleNext(): void {
+    if (this.pausedFor) return;
+    const times = this.queued().map((r) => Date.parse(r.delivery.nextAttemptAt));
+    if (!times.length) return;
+    const wait = Math.max(0, Math.min(...times) - this.clock.now().getTime());
+    this.timer?.cancel();
+    this.timer = this.clock.setTimer(wait, () => this.drain());
+  }
+
+  private async attempt(report: Report): Promise<void> {
+    const email = renderReportEmail(report, this.messages, this.config);
+    const outcome = await this.mailer.send(
+      {
+        from: this.config.mail.from,
+        to: this.config.school.email,
+        subject: email.subject,
+        text: email.text,
+        messageId: report.messageId,
+        date: new Date(report.createdAt),
+        attachments: email.attachments,
+        headers: { 'X-Steward-Report': report.id, ...(report.urgent ? { Importance: 'high', 'X-Priority': '1' } : {}) },
+      },
+      `${report.id}.eml`,
+    );
+    const now = this.clock.now();
+    const delivery = report.delivery;
+    delivery.attempts += 1;
+    const log = this.log.child({ report: report.id, attempt: delivery.attempts });
+
+    if (outcome.ok) {
+      delivery.state = 'sent';
+      delivery.sentAt = now.toISOString();
+      delete delivery.lastError;
+      await this.store.saveReports(report);
+      log.info('report delivered', { mode: this.mailer.mode });
+      await this.events.sent(report, { accepted: outcome.accepted, subject: email.subject });
+      return;
+    }
+    delivery.lastError = outcome.code;
+    const retryForMs = this.config.mail.retryForHours * 3_600_000;
+    if (outcome.kind === 'auth') {
+      // Every report would fail the same way: hold the queue until a person has fixed the login.
+      this.pausedFor = outcome.code;
+      await this.store.saveReports(report);
+      log.warn('mail server refused the login; outbox paused', { code: outcome.code });
+      await this.events.paused(outcome.code);
+      return;
+    }
+    if (outcome.kind === 'permanent' || now.getTime() - Date.parse(report.createdAt) >= retryForMs) {
+      delivery.state = 'failed';
+      await this.store.saveReports(report);
+      log.error('report failed for good', { code: outcome.code });
+      await this.events.failed(report);
+      return;
+    }
+    delivery.nextAttemptAt = new Date(now.getTime() + this.backoff(delivery.attempts)).toISOString();
+    await this.store.saveReports(report);
+    log.warn('report not delivered yet; will retry', { code: outcome.code, retryAt: delivery.nextAttemptAt });
+  }
+
+  /** Doubling waits with ±20% jitter, so a server coming back is not hit by every retry at once. */
+  private backoff(attempts: number): number {
+    const base = Math.min(LONGEST_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.min(attempts - 1, 20));
+    return Math.round(base * (0.8 + 0.4 * this.random()));
+  }
+
+  private async forgetOldReports(): Promise<void> {
+    const before = new Date(this.clock.now().getTime() - this.config.reports.retentionDays * 86_400_000);
+    const dropped = await this.store.forgetReportsSettledBefore(before);
+    for (const report of dropped) {
+      for (const message of report.messages) if (message.media?.file) await rm(message.media.file, { force: true });
+    }
+  }
+}
