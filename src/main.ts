@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/load.js';
+import { StorageError } from './services/durable-file.js';
 import { closeLogger, createLogger } from './services/logger.js';
 import { createSimulation } from './simulation.js';
 import { runScript } from './transports/simulator-script.js';
@@ -11,6 +12,8 @@ const usage = `Parent Group Steward
   npm start                                   link WhatsApp and run the bot
   npm run simulate                            try the bot in a simulated group, typing as parents
   npm run --silent simulate -- --script FILE  run a scenario file (JSON lines in, JSON lines out)
+  npm run reports                             list the reports in storage and how their delivery went
+  npm run reports -- retry R-YYMMDD-XXXX      queue a failed report again (with the bot stopped)
 
 Options for simulate: --seed N (send jitter), --start ISO-TIME (simulated start time)`;
 
@@ -80,6 +83,10 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'simulate':
       return simulate(rest);
+    case 'reports': {
+      const { reportsCommand } = await import('./reports-cli.js');
+      return reportsCommand(load(), rest);
+    }
     case 'start': {
       const { runWhatsApp } = await import('./transports/whatsapp-runner.js');
       return runWhatsApp(load());
@@ -95,6 +102,11 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`The bot stopped on an unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+  // A problem a person can fix is said plainly; only a real bug gets a stack trace.
+  if (error instanceof StorageError) {
+    process.stderr.write(`Storage problem, the bot did not start: ${error.message}\n`);
+  } else {
+    process.stderr.write(`The bot stopped on an unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+  }
   process.exit(1);
 });

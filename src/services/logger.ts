@@ -53,14 +53,26 @@ export function createLogger(options: LoggerOptions): Logger {
   });
 }
 
-/** Resolves once the file transports have written what they hold, so an exiting process keeps its last lines. */
-export function closeLogger(logger: Logger): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, 2000);
-    logger.on('finish', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    logger.end();
-  });
+/** Resolves once the log files hold every line logged so far, so an exiting process keeps its last lines. */
+export async function closeLogger(logger: Logger): Promise<void> {
+  const files = logger.transports.filter((t): t is DailyRotateFile => t instanceof DailyRotateFile);
+  const withinTwoSeconds = (work: Promise<unknown>) =>
+    Promise.race([work, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+  await withinTwoSeconds(
+    new Promise((resolve) => {
+      logger.once('finish', resolve);
+      logger.end();
+    }),
+  );
+  // The file transport hands lines to its own stream: only closing it flushes them to disk.
+  await Promise.all(
+    files.map((file) =>
+      withinTwoSeconds(
+        new Promise((resolve) => {
+          file.once('finish', resolve);
+          file.close?.();
+        }),
+      ),
+    ),
+  );
 }

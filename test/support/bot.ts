@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
-import { createLogger } from '../../src/services/logger.js';
+import { closeLogger, createLogger } from '../../src/services/logger.js';
 import { createSimulation, type Simulation } from '../../src/simulation.js';
 import type { OutputLine, ScenarioLine } from '../../src/transports/simulator.js';
 import { scenarioLine } from '../../src/transports/simulator.js';
@@ -68,7 +68,7 @@ export async function startBot(options: { config?: object; env?: Record<string, 
     },
     async close() {
       await sim.finish();
-      log.close();
+      await closeLogger(log);
       if (!options.storageDir) await rm(storageDir, { recursive: true, force: true });
     },
   };
