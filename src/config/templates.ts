@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 export const templateKeys = [
   'footer', 'officeClause', 'officeClauseWithPhone', 'welcome', 'intro', 'rules', 'rulesFull',
-  'rulesPointer', 'concern', 'concernPointer', 'help', 'privacy', 'privacyModelOff',
+  'rulesPointer', 'concern', 'concernPointer', 'concernPrivately', 'help', 'privacy', 'privacyModelOff',
   'privacyOperatorUnknown', 'paused', 'pausedAlready', 'resumed', 'resumedAlready', 'status',
   'statusActive', 'statusPaused', 'on', 'off', 'mailModeSmtp', 'mailModeFiles', 'welcomeSet',
   'welcomeUsage', 'adminOnly', 'groupOnly', 'unknownCommand', 'helpRules', 'helpConcern',

@@ -51,6 +51,7 @@ export interface Command {
  */
 export function commandFeature(commands: Command[], unknownCooldownMs: number): Feature {
   const byName = new Map(commands.map((c) => [c.name, c]));
+  // A typo is answered privately once in a while, not every time.
   const unknownNotes = new Cooldown(unknownCooldownMs);
   return async (ctx, next) => {
     if (ctx.event.kind !== 'message') return next();

@@ -40,10 +40,14 @@ export async function answerUnderCooldown(
   ctx: Context,
   cooldown: Cooldown,
   answer: { key: string; text: string; pointer?: string; quote?: boolean },
-): Promise<void> {
+): Promise<CooldownVerdict> {
   const send = (text: string) => (answer.quote ? ctx.answer(text) : ctx.reply(text));
-  if (!isGroupId(ctx.event.chat)) return send(answer.text);
+  if (!isGroupId(ctx.event.chat)) {
+    await send(answer.text);
+    return 'first';
+  }
   const verdict = cooldown.check(`${ctx.event.chat} ${answer.key}`, ctx.now());
   if (verdict === 'first') await send(answer.text);
   else if (verdict === 'pointer' && answer.pointer) await send(answer.pointer);
+  return verdict;
 }

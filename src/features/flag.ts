@@ -33,7 +33,7 @@ export async function confirmReport(ctx: Context, result: ReportResult, received
   } else {
     await ctx.tell(reporter, ctx.say('forwardAdded', { reference: report.id }));
   }
-  if (report.urgent && result.kind !== 'counted') await ctx.tell(reporter, ctx.say('urgentAdvice'));
+  if (report.urgent) await ctx.tell(reporter, ctx.say('urgentAdvice'));
 }
 
 /**

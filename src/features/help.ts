@@ -8,11 +8,11 @@ export function helpCommand(commands: () => Command[], cooldownMs: number): Comm
     name: 'help',
     help: 'helpHelp',
     where: 'any',
-    run(ctx) {
+    async run(ctx) {
       const lines = commands().flatMap((c) => (c.help ? [ctx.say(c.help)] : []));
       lines.push(ctx.say('helpConcern'));
       const text = ctx.say('help', { commandLines: lines.map((l) => `• ${l}`).join('\n') });
-      return answerUnderCooldown(ctx, cooldown, { key: 'help', text, pointer: ctx.say('helpPointer') });
+      await answerUnderCooldown(ctx, cooldown, { key: 'help', text, pointer: ctx.say('helpPointer') });
     },
   };
 }

@@ -9,11 +9,16 @@ export function privacyCommand(cooldownMs: number): Command {
     name: 'privacy',
     help: 'helpPrivacy',
     where: 'any',
-    run(ctx) {
+    async run(ctx) {
       const { config } = ctx.services;
       const operator = config.bot.operator ? `+${userPart(config.bot.operator)}` : ctx.say('privacyOperatorUnknown');
-      const text = ctx.say('privacy', { operator, modelUse: ctx.say('privacyModelOff') });
-      return answerUnderCooldown(ctx, cooldown, { key: 'privacy', text });
+      const text = ctx.say('privacy', {
+        operator,
+        modelUse: ctx.say('privacyModelOff'),
+        seenHours: config.reports.seenCacheHours,
+        retentionDays: config.reports.retentionDays,
+      });
+      await answerUnderCooldown(ctx, cooldown, { key: 'privacy', text });
     },
   };
 }

@@ -8,9 +8,10 @@ export function rulesCommand(cooldownMs: number): Command {
     name: 'rules',
     help: 'helpRules',
     where: 'any',
-    run(ctx) {
-      const full = ctx.command.args[0] === 'full';
-      return answerUnderCooldown(ctx, cooldown, {
+    async run(ctx) {
+      // `!rules full`, `!rules full.`, `!rules-full`: people type it every way.
+      const full = /^[\s\-_:]*full\b/i.test(ctx.command.rest);
+      await answerUnderCooldown(ctx, cooldown, {
         key: full ? 'full' : 'short',
         text: ctx.say(full ? 'rulesFull' : 'rules'),
         pointer: ctx.say('rulesPointer'),

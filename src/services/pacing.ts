@@ -21,7 +21,8 @@ export class Pacer {
   private readonly perChat = new Bottleneck.Group({ maxConcurrent: 1 });
   private readonly global = new Bottleneck({ maxConcurrent: 1 });
   private readonly chatFreeAt = new Map<ChatId, number>();
-  private globalFreeAt = Number.NEGATIVE_INFINITY;
+  /** Send times already given out, in order: a new message takes the first free gap between them. */
+  private slots: number[] = [];
 
   constructor(
     private readonly options: PacingOptions,
@@ -34,10 +35,9 @@ export class Pacer {
   /** Queues a message and returns at once; a send that fails goes to onError, and the queue goes on. */
   send(out: Outgoing): void {
     const now = this.clock.now().getTime();
-    const slot = Math.max(now, this.chatFreeAt.get(out.chat) ?? now, this.globalFreeAt);
+    const slot = this.takeSlot(Math.max(now, this.chatFreeAt.get(out.chat) ?? now), now);
     const jitter = Math.floor(this.random() * (this.options.jitterMs + 1));
     this.chatFreeAt.set(out.chat, slot + this.options.perChatGapMs + jitter);
-    this.globalFreeAt = slot + this.options.globalGapMs;
     this.forgetQuietChats(now);
     this.clock.setTimer(slot - now, () =>
       this.perChat
@@ -45,6 +45,25 @@ export class Pacer {
         .schedule(() => this.global.schedule(() => this.deliver(out)))
         .catch((error: unknown) => this.onError(error, out)),
     );
+  }
+
+  /**
+   * The earliest time from `earliest` on that keeps the global gap to every other send, so a long
+   * queue in one busy chat does not hold up a reply in another.
+   */
+  private takeSlot(earliest: number, now: number): number {
+    const gap = this.options.globalGapMs;
+    this.slots = this.slots.filter((t) => t > now - gap);
+    let slot = earliest;
+    let index = 0;
+    for (; index < this.slots.length; index++) {
+      const taken = this.slots[index]!;
+      if (taken + gap <= slot) continue;
+      if (taken - gap >= slot) break;
+      slot = taken + gap;
+    }
+    this.slots.splice(index, 0, slot);
+    return slot;
   }
 
   private forgetQuietChats(now: number): void {

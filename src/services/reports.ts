@@ -55,6 +55,9 @@ export class Reports {
     if (existing) {
       if (!existing.flaggedBy.includes(input.reporter.id)) {
         existing.flaggedBy.push(input.reporter.id);
+        // Another member's reason can tell the school more (a child at risk): it goes in as a note.
+        if (input.reason) existing.notes.push(`Another member's reason: ${input.reason.slice(0, 2000)}`);
+        if (existing.delivery.state === 'queued') this.triage(existing);
         await this.store.saveReports(existing);
       }
       return { kind: 'counted', report: existing };

@@ -28,7 +28,8 @@ export function parseScenarioLine(raw: string): ScenarioLine | { problem: string
 export async function runScript(text: string, sim: Simulation): Promise<ScriptResult> {
   let linesRun = 0;
   let error: string | undefined;
-  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+  // Some editors start a file with a byte-order mark; it is not part of the first line.
+  for (const [index, raw] of text.replace(/^\uFEFF/, '').split(/\r?\n/).entries()) {
     if (!raw.trim()) continue;
     const line = parseScenarioLine(raw);
     if ('problem' in line) {

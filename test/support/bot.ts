@@ -42,10 +42,16 @@ export async function startBot(options: { config?: object; env?: Record<string, 
     await writeFile(file, JSON.stringify(options.config));
     env.BOT_CONFIG = file;
   }
-  const loaded = loadConfig(env);
   const log = createLogger({ level: 'warn', consoleLevel: 'silent', dir: storageDir });
   const out: OutputLine[] = [];
-  const sim = await createSimulation({ loaded, log, start: START, seed: 1, output: (line) => out.push(line) });
+  let sim: Simulation;
+  try {
+    sim = await createSimulation({ loaded: loadConfig(env), log, start: START, seed: 1, output: (line) => out.push(line) });
+  } catch (error) {
+    await closeLogger(log);
+    if (!options.storageDir) await rm(storageDir, { recursive: true, force: true });
+    throw error;
+  }
   let taken = 0;
   const sends = () => out.filter((l): l is Extract<OutputLine, { type: 'send' }> => l.type === 'send');
   return {
