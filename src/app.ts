@@ -16,7 +16,7 @@ import { concern } from './features/concern.js';
 import { flagCommand, rememberGroupMessages, shareCommand } from './features/flag.js';
 import { forwardedReports } from './features/forward.js';
 import { reportNotices } from './features/report-notices.js';
-import { allowedGroups, membership } from './features/groups.js';
+import { allowedGroups, membership, rememberPrivateSenders } from './features/groups.js';
 import { helpCommand } from './features/help.js';
 import { privacyCommand } from './features/privacy.js';
 import { rulesCommand } from './features/rules.js';
@@ -59,7 +59,12 @@ export async function createApp(parts: AppParts): Promise<App> {
   const pacer = new Pacer(config.pacing, clock, parts.random, parts.deliver, (error, out) =>
     log.error('send failed', { chat: maskId(out.chat), code: errorCode(error) }),
   );
-  const speaker = new Speaker(messages, (out) => pacer.send(out));
+  const privateContacts = new Set<string>();
+  const speaker = new Speaker(
+    messages,
+    (out) => pacer.send(out),
+    (person) => person === config.bot.operator || privateContacts.has(person) || store.groupsOf(person).length > 0,
+  );
   const outboxFolder = path.join(config.storage.dir, 'outbox');
   const mailer = config.mail.smtpUrl
     ? smtpMailer(config.mail.smtpUrl, config.mail.timeoutSeconds)
@@ -82,6 +87,7 @@ export async function createApp(parts: AppParts): Promise<App> {
     mailMode: mailer.mode,
     reports: new Reports(store, outbox, clock, parts.random, config),
     seen: new SeenMessages(config.reports.seenCacheHours * 3_600_000),
+    self: { id: config.bot.id },
   };
 
   const cooldownMs = (seconds: number) => seconds * 1000;
@@ -102,10 +108,10 @@ export async function createApp(parts: AppParts): Promise<App> {
   const router = new Router(
     [
       allowedGroups(config),
-      membership(config.bot.id),
+      rememberPrivateSenders(privateContacts),
+      membership(),
       rememberGroupMessages(),
       welcome(services, {
-        botId: config.bot.id,
         windowMs: config.welcome.batchWindowSeconds * 1000,
         maxDelayMs: config.welcome.batchWindowSeconds * 6000,
         commands: publicCommands,

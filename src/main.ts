@@ -12,6 +12,7 @@ const usage = `Parent Group Steward
   npm start                                   link WhatsApp and run the bot
   npm run simulate                            try the bot in a simulated group, typing as parents
   npm run --silent simulate -- --script FILE  run a scenario file (JSON lines in, JSON lines out)
+  npm run health                              is the running bot alive, connected, delivering reports?
   npm run reports                             list the reports in storage and how their delivery went
   npm run reports -- retry R-YYMMDD-XXXX      queue a failed report again (with the bot stopped)
 
@@ -88,8 +89,15 @@ async function main(argv: string[]): Promise<void> {
       return reportsCommand(load(), rest);
     }
     case 'start': {
-      const { runWhatsApp } = await import('./transports/whatsapp-runner.js');
+      const { runWhatsApp } = await import('./start.js');
       return runWhatsApp(load());
+    }
+    case 'health': {
+      const { checkHealth } = await import('./services/health.js');
+      const result = await checkHealth(load().config.storage.dir);
+      process.stdout.write(`${result.line}\n`);
+      process.exitCode = result.healthy ? 0 : 1;
+      return;
     }
     case undefined:
     case 'help':

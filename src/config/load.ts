@@ -69,10 +69,14 @@ const envKeys: Array<[string, string[]]> = [
   ['OPENAI_MODEL', ['model', 'model']],
   ['BOT_OPERATOR', ['bot', 'operator']],
   ['LOG_LEVEL', ['log', 'level']],
+  ['PUPPETEER_EXECUTABLE_PATH', ['whatsapp', 'chromiumPath']],
 ];
 
-function describeIssue(issue: z.core.$ZodIssue, source: string): string {
+function describeIssue(issue: z.core.$ZodIssue, source: string, env: Record<string, string | undefined>): string {
   const key = issue.path.join('.') || '(top level)';
+  // The volunteer typed an environment variable, not a key: name the variable.
+  const variable = envKeys.find(([name, keys]) => keys.join('.') === key && env[name]?.trim())?.[0];
+  if (variable) return `${variable} (sets "${key}"): ${issue.message}`;
   if (issue.code === 'unrecognized_keys') {
     const where = issue.path.length ? `${key}.` : '';
     return `${source}: unknown key ${issue.keys.map((k) => `"${where}${k}"`).join(', ')} (a typo?)`;
@@ -102,7 +106,7 @@ export function loadConfig(env: Record<string, string | undefined>, root = proje
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const source = overrideFile ? `config (defaults + ${overrideFile} + environment)` : 'config';
-    throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(issue, source)).join('\n'));
+    throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(issue, source, env)).join('\n'));
   }
   const config = parsed.data;
   config.storage.dir = path.resolve(config.storage.dir);

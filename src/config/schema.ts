@@ -72,6 +72,11 @@ export const configSchema = z.strictObject({
     baseUrl: z.string().trim().url('must be a URL such as http://127.0.0.1:11434/v1').nullable(),
     model: text,
   }),
+  whatsapp: z.strictObject({
+    /** Debian's chromium: puppeteer's own browser download is not used. */
+    chromiumPath: text,
+    headless: z.boolean(),
+  }),
   storage: z.strictObject({ dir: text }),
   log: z.strictObject({ level: z.enum(['error', 'warn', 'info', 'debug']) }),
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 export const templateKeys = [
   'footer', 'officeClause', 'officeClauseWithPhone', 'welcome', 'intro', 'rules', 'rulesFull',
-  'rulesPointer', 'concern', 'concernPointer', 'concernPrivately', 'help', 'privacy', 'privacyModelOff',
+  'rulesPointer', 'concern', 'concernPointer', 'help', 'privacy', 'privacyModelOff',
   'privacyOperatorUnknown', 'paused', 'pausedAlready', 'resumed', 'resumedAlready', 'status',
   'statusActive', 'statusPaused', 'on', 'off', 'mailModeSmtp', 'mailModeFiles', 'welcomeSet',
   'welcomeUsage', 'adminOnly', 'groupOnly', 'unknownCommand', 'helpRules', 'helpConcern',
@@ -12,12 +12,15 @@ export const templateKeys = [
   'emailSubject', 'emailSubjectUrgent', 'emailBody', 'emailUrgentNote', 'emailMessage',
   'emailAttachment', 'emailAttachmentMissing', 'emailForwardAuthor', 'emailForwardSent',
   'emailForwardGroup', 'emailReporterMember', 'emailReporterAdmin', 'emailVerifiedYes',
-  'emailVerifiedNo', 'emailVerifiedForward', 'emailNone', 'emailNoCategory', 'emailNotesWindow',
-  'helpFlag', 'helpForward', 'flagNoQuote', 'flagOwnMessage', 'flagReceived', 'flagCounted',
-  'reportLimited', 'urgentAdvice', 'forwardReceived', 'forwardAdded', 'forwardNoteAdded',
-  'forwardStranger', 'shareDone', 'shareUnknown', 'shareUsage', 'adminNotice',
-  'adminNoticeShared', 'adminNoticeAnonymous', 'adminNoticeNamed', 'adminNoticeNoCategory', 'operatorFailed',
-  'operatorPaused', 'operatorFiles',
+  'emailVerifiedNo', 'emailNone', 'emailNoCategory', 'emailNotesWindow', 'helpFlag', 'helpForward',
+  'flagNoQuote', 'flagOwnMessage', 'flagReceived', 'flagCounted', 'reportLimited', 'urgentAdvice',
+  'forwardReceived', 'forwardAdded', 'forwardNoteAdded', 'forwardStranger', 'shareDone',
+  'shareUnknown', 'shareUsage', 'adminNotice', 'adminNoticeAnonymous', 'adminNoticeNamed',
+  'adminNoticeNoCategory', 'operatorFailed', 'operatorPaused', 'operatorFiles',
+  'adminNoticeShared', 'concernPrivately', 'deliveryEmail', 'deliveryFiles',
+  'flagCountedAfterSent', 'flagUnreadable', 'adminDeliveredEmail', 'adminDeliveredFiles',
+  'reportFailedReporter', 'shareForward', 'emailReporterForward', 'emailFlagDetails',
+  'emailForwardDetails',
 ] as const;
 
 export type TemplateKey = (typeof templateKeys)[number];

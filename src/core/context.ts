@@ -6,7 +6,7 @@ import type { SeenMessages } from '../services/seen.js';
 import type { GroupRecord, Store } from '../services/store.js';
 import type { Clock } from './clock.js';
 import type { ParsedCommand } from './commands.js';
-import type { InboundEvent, MessageEvent } from './events.js';
+import type { ChatEvent, MessageEvent } from './events.js';
 import { isGroupId, type PersonId } from './ids.js';
 import type { Messages } from './messages.js';
 import type { Speaker, SpeakOptions } from './speaker.js';
@@ -22,17 +22,21 @@ export interface Services {
   mailMode: 'smtp' | 'files';
   reports: Reports;
   seen: SeenMessages;
+  /** The bot's own WhatsApp id: configured for the simulator, learnt from WhatsApp once connected. */
+  self: { id: PersonId };
 }
 
 /** What a feature may touch. Nothing here knows whether WhatsApp or the simulator is on the other end. */
 export interface Context {
-  readonly event: InboundEvent;
+  readonly event: ChatEvent;
   /** The group the event happened in, as the bot knows it (undefined in a private chat). */
   readonly group: GroupRecord | undefined;
   /** The message's text, cleaned for matching (see core/text.ts); '' for other events. */
   readonly text: string;
   /** Set by the command feature when the message is a command. */
   command?: ParsedCommand;
+  /** People who have just joined the group, as the membership feature worked out. */
+  newcomers?: PersonId[];
   readonly services: Services;
   readonly log: Logger;
   now(): Date;
@@ -53,7 +57,7 @@ export function isPrivateMessage(ctx: Context): ctx is Context & { event: Messag
   return ctx.event.kind === 'message' && !isGroupId(ctx.event.chat);
 }
 
-export function createContext(event: InboundEvent, text: string, services: Services, log: Logger): Context {
+export function createContext(event: ChatEvent, text: string, services: Services, log: Logger): Context {
   const { speaker, clock, messages, store } = services;
   const inGroup = isGroupId(event.chat);
   return {

@@ -45,10 +45,24 @@ export interface GroupEvent {
   name?: string;
   members: PersonId[];
   admins: PersonId[];
+  /**
+   * Set when the transport re-reads a group after being offline: WhatsApp does not replay the
+   * joins it missed, so members the bot did not know of are welcomed as new.
+   */
+  catchUp?: boolean;
   at: Date;
 }
 
-export type InboundEvent = MessageEvent | MembershipEvent | GroupEvent;
+/** The transport is connected and knows which number the bot is (WhatsApp tells it at login). */
+export interface ConnectedEvent {
+  kind: 'connected';
+  self: PersonId;
+  at: Date;
+}
+
+/** What happens in a chat: what features see. */
+export type ChatEvent = MessageEvent | MembershipEvent | GroupEvent;
+export type InboundEvent = ChatEvent | ConnectedEvent;
 
 export interface Outgoing {
   chat: ChatId;
@@ -65,6 +79,6 @@ export interface Transport {
 }
 
 /** How logs name an event: enough to find it again, with no phone number in it. */
-export function eventLogId(event: InboundEvent): string {
+export function eventLogId(event: ChatEvent): string {
   return event.kind === 'message' ? maskDigits(event.id) : `${event.kind}@${event.at.toISOString()}`;
 }

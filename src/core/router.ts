@@ -29,6 +29,11 @@ export class Router {
   ) {}
 
   async handle(event: InboundEvent): Promise<void> {
+    if (event.kind === 'connected') {
+      this.services.self.id = event.self;
+      this.log.info('connected', { as: maskId(event.self) });
+      return;
+    }
     const log = this.log.child({ event: eventLogId(event), kind: event.kind, chat: maskId(event.chat) });
     if (event.kind === 'message' && !isPersonId(event.from)) {
       // Only people post messages; anything else (a group or broadcast id as sender) is noise.

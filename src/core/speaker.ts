@@ -15,6 +15,8 @@ export class Speaker {
   constructor(
     private readonly messages: Messages,
     private readonly send: (out: Outgoing) => void,
+    /** Whether this person may be written to privately: someone in one of the groups, or who wrote first. */
+    private readonly mayTell: (person: PersonId) => boolean = () => true,
   ) {}
 
   /** Queues the message; the pacer sends it when the chat's turn comes. */
@@ -25,9 +27,10 @@ export class Speaker {
     return this.send(out);
   }
 
-  /** A private message to one person. */
-  tell(person: PersonId, text: string): Promise<void> {
+  /** A private message to one person. Anyone else is never messaged out of the blue: it is dropped. */
+  async tell(person: PersonId, text: string): Promise<void> {
     if (isGroupId(person)) throw new Error('tell() takes a person, not a group');
+    if (!this.mayTell(person)) throw Object.assign(new Error('not a contact'), { code: 'ENOTCONTACT' });
     return this.post(person, text);
   }
 }

@@ -47,7 +47,7 @@ export function adminCommands(welcomeByDefault: boolean): Command[] {
           groupName: groupLabel(ctx),
           state: ctx.say(group?.paused ? 'statusPaused' : 'statusActive'),
           welcome: ctx.say(welcomeOn ? 'on' : 'off'),
-          members: group?.members.filter((m) => m !== ctx.services.config.bot.id).length ?? 0,
+          members: group?.members.filter((m) => m !== ctx.services.self.id).length ?? 0,
           admins: group?.admins.length ?? 0,
           mailMode: ctx.say(ctx.services.mailMode === 'smtp' ? 'mailModeSmtp' : 'mailModeFiles'),
         }),

@@ -4,6 +4,7 @@ import { isGroupId } from '../core/ids.js';
 import type { Feature } from '../core/router.js';
 import type { Report } from '../core/report.js';
 import type { ReportResult } from '../services/reports.js';
+import { looksUrgent } from '../services/triage.js';
 import { namedReporter } from './report-notices.js';
 
 /** Remembers a fingerprint of every group message, so a flagged quote can be checked later. */
@@ -17,23 +18,43 @@ export function rememberGroupMessages(): Feature {
   };
 }
 
-/** What the reporter hears back, privately, for any report. */
-export async function confirmReport(ctx: Context, result: ReportResult, received: (report: Report) => string): Promise<void> {
+/** How the reporter is told their report will reach the school, true to how this bot is set up. */
+export function deliveryPhrase(ctx: Context): string {
+  return ctx.say(ctx.services.mailMode === 'smtp' ? 'deliveryEmail' : 'deliveryFiles');
+}
+
+/**
+ * What the reporter hears back, privately, for any report. `words` is what they sent, so that
+ * even a refused report gets the safeguarding advice when a child may be at risk.
+ */
+export async function confirmReport(
+  ctx: Context,
+  result: ReportResult,
+  received: (report: Report) => string,
+  words: Array<string | undefined>,
+): Promise<void> {
   const reporter = ctx.event.kind === 'message' ? ctx.event.from : undefined;
   if (!reporter) return;
   if (result.kind === 'limited') {
     await ctx.tell(reporter, ctx.say('reportLimited', { limit: ctx.services.config.reports.perPersonPerHour }));
+    if (looksUrgent(words)) await ctx.tell(reporter, ctx.say('urgentAdvice'));
     return;
   }
   const { report } = result;
   if (result.kind === 'counted') {
-    await ctx.tell(reporter, ctx.say('flagCounted', { reference: report.id, count: report.flaggedBy.length }));
+    const sent = report.delivery.state !== 'queued';
+    await ctx.tell(
+      reporter,
+      sent
+        ? ctx.say('flagCountedAfterSent', { reference: report.id })
+        : ctx.say('flagCounted', { reference: report.id, count: report.flaggedBy.length }),
+    );
   } else if (result.kind === 'created') {
     await ctx.tell(reporter, received(report));
   } else {
     await ctx.tell(reporter, ctx.say('forwardAdded', { reference: report.id }));
   }
-  if (report.urgent) await ctx.tell(reporter, ctx.say('urgentAdvice'));
+  if (report.urgent || looksUrgent(words)) await ctx.tell(reporter, ctx.say('urgentAdvice'));
 }
 
 /**
@@ -55,9 +76,14 @@ export function flagCommand(): Command {
         await ctx.tell(event.from, ctx.say('flagNoQuote'));
         return;
       }
-      const { config, reports, seen } = ctx.services;
-      if (quoted.from === config.bot.id) {
+      const { reports, seen } = ctx.services;
+      if (quoted.from === ctx.services.self.id) {
         await ctx.tell(event.from, ctx.say('flagOwnMessage'));
+        return;
+      }
+      // Nothing to send on: the school would get an empty email.
+      if (quoted.text === undefined && !quoted.media) {
+        await ctx.tell(event.from, ctx.say('flagUnreadable'));
         return;
       }
       const result = await reports.flag({
@@ -75,8 +101,11 @@ export function flagCommand(): Command {
         verified: seen.matches(event.chat, quoted.id, quoted.text, ctx.now()),
       });
       ctx.log.info('flag', { outcome: result.kind, report: 'report' in result ? result.report.id : undefined });
-      await confirmReport(ctx, result, (report) =>
-        ctx.say('flagReceived', { reference: report.id, groupName: group.name || 'the group' }),
+      await confirmReport(
+        ctx,
+        result,
+        (report) => ctx.say('flagReceived', { reference: report.id, groupName: group.name || 'the group', delivery: deliveryPhrase(ctx) }),
+        [ctx.command.rest, quoted.text],
       );
     },
   };
@@ -95,6 +124,7 @@ export function shareCommand(): Command {
       if (!reference) return ctx.tell(event.from, ctx.say('shareUsage'));
       const report = await ctx.services.reports.share(event.from, reference);
       if (!report) return ctx.tell(event.from, ctx.say('shareUnknown', { reference: reference.toUpperCase() }));
+      if (report.kind === 'forward') return ctx.tell(event.from, ctx.say('shareForward', { reference: report.id }));
       await ctx.tell(event.from, ctx.say('shareDone', { reference: report.id, groupName: report.group?.name || 'your group' }));
       // Admins told before the reporter agreed hear the name now, in a note of its own.
       const group = report.group && ctx.services.store.group(report.group.id);

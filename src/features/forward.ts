@@ -1,6 +1,6 @@
 import { isPrivateMessage } from '../core/context.js';
 import type { Feature } from '../core/router.js';
-import { confirmReport } from './flag.js';
+import { confirmReport, deliveryPhrase } from './flag.js';
 
 /**
  * A message forwarded to the bot in a private chat becomes a report. What the reporter writes
@@ -29,7 +29,12 @@ export function forwardedReports(): Feature {
       });
       ctx.log.info('forward', { outcome: result.kind, report: 'report' in result ? result.report.id : undefined });
       const minutes = Math.max(1, Math.round(config.reports.forwardNoteWindowSeconds / 60));
-      await confirmReport(ctx, result, (report) => ctx.say('forwardReceived', { minutes, reference: report.id }));
+      await confirmReport(
+        ctx,
+        result,
+        (report) => ctx.say('forwardReceived', { minutes, reference: report.id, delivery: deliveryPhrase(ctx) }),
+        [event.text],
+      );
       return;
     }
 

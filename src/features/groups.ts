@@ -7,6 +7,8 @@ export function allowedGroups(config: Config): Feature {
   const allowed = config.bot.groups === 'all' ? null : new Set(config.bot.groups);
   return async (ctx, next) => {
     if (allowed && isGroupId(ctx.event.chat) && !allowed.has(ctx.event.chat)) return;
+    // The bot's own messages, should a transport pass one on, are never answered.
+    if (ctx.event.kind === 'message' && ctx.event.from === ctx.services.self.id) return;
     await next();
   };
 }
@@ -15,16 +17,23 @@ export function allowedGroups(config: Config): Feature {
  * Keeps the bot's picture of each group (name, members, admins) as WhatsApp reports it. When the
  * bot itself is added it introduces itself; when it is removed it forgets the group's members.
  */
-export function membership(botId: string): Feature {
+export function membership(): Feature {
   return async (ctx, next) => {
     const event = ctx.event;
     const { store } = ctx.services;
+    const botId = ctx.services.self.id;
     if (event.kind === 'group') {
+      const known = store.group(event.chat)?.members ?? [];
       await store.updateGroup(event.chat, (g) => {
         if (event.name !== undefined) g.name = event.name;
         g.members = [...new Set(event.members)];
         g.admins = [...new Set(event.admins)];
       });
+      // Only a group the bot already knew can have newcomers; a first look lists old members.
+      if (event.catchUp && known.length) {
+        ctx.newcomers = event.members.filter((m) => m !== botId && !known.includes(m));
+        if (ctx.newcomers.length) await next();
+      }
       return;
     }
     if (event.kind === 'join') {
@@ -39,6 +48,7 @@ export function membership(botId: string): Feature {
       await store.updateGroup(event.chat, (g) => {
         g.members = [...new Set([...g.members, ...event.members])];
       });
+      ctx.newcomers = event.members;
     } else if (event.kind === 'leave') {
       if (event.members.includes(botId)) {
         // Once removed, the bot has no reason to keep who was in the group.
@@ -54,6 +64,19 @@ export function membership(botId: string): Feature {
     } else if (event.kind === 'message' && isGroupId(event.chat) && !ctx.group?.members.includes(event.from)) {
       // Someone we had not heard of is posting: WhatsApp says they are a member, so remember them.
       await store.updateGroup(event.chat, (g) => g.members.push(event.from));
+    }
+    await next();
+  };
+}
+
+/** Remembers who wrote to the bot privately: only they, and group members, may be written to. */
+export function rememberPrivateSenders(contacts: Set<string>, limit = 10_000): Feature {
+  return async (ctx, next) => {
+    const event = ctx.event;
+    if (event.kind === 'message' && !isGroupId(event.chat)) {
+      contacts.delete(event.from);
+      contacts.add(event.from);
+      if (contacts.size > limit) contacts.delete(contacts.values().next().value!);
     }
     await next();
   };

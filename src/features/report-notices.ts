@@ -1,5 +1,6 @@
 import type { Services } from '../core/context.js';
 import { userPart } from '../core/ids.js';
+import { errorCode } from '../core/router.js';
 import type { Messages } from '../core/messages.js';
 import type { Report } from '../core/report.js';
 import type { OutboxEvents } from '../services/outbox.js';
@@ -10,13 +11,18 @@ import type { OutboxEvents } from '../services/outbox.js';
  */
 export function reportNotices(services: () => Services, mailFolder: string | undefined): OutboxEvents {
   let warnedAboutFiles = false;
+  // A notice that cannot go out (the person left every group) must not stop the others.
+  const tell = async (person: string, text: string) => {
+    const { speaker, log } = services();
+    await speaker.tell(person, text).catch((error: unknown) => log.warn('notice not sent', { code: errorCode(error) }));
+  };
   const tellOperator = async (text: string) => {
-    const { config, speaker } = services();
-    if (config.bot.operator) await speaker.tell(config.bot.operator, text);
+    const { config } = services();
+    if (config.bot.operator) await tell(config.bot.operator, text);
   };
   return {
     async sent(report: Report) {
-      const { store, speaker, messages, log } = services();
+      const { store, messages, log } = services();
       if (mailFolder && !warnedAboutFiles) {
         warnedAboutFiles = true;
         log.warn(`No mail server is set (SMTP_URL): reports are saved as .eml files in ${mailFolder}`);
@@ -28,15 +34,21 @@ export function reportNotices(services: () => Services, mailFolder: string | und
       const text = messages.render('adminNotice', {
         reference: report.id,
         groupName: group.name || 'your group',
+        delivered: messages.render(mailFolder ? 'adminDeliveredFiles' : 'adminDeliveredEmail'),
         category: report.category ?? messages.render('adminNoticeNoCategory'),
         reporterLine,
       });
-      for (const admin of group.admins) if (admin !== report.reporter.id) await speaker.tell(admin, text);
+      // Neither the reporter nor the author of the reported message is told this way.
+      const author = report.messages[0]?.authorId;
+      for (const admin of group.admins) if (admin !== report.reporter.id && admin !== author) await tell(admin, text);
       report.delivery.adminsNotified = true;
       await store.saveReports(report);
     },
     async failed(report: Report) {
-      await tellOperator(services().messages.render('operatorFailed', { reference: report.id, code: report.delivery.lastError ?? 'unknown' }));
+      const { messages } = services();
+      await tellOperator(messages.render('operatorFailed', { reference: report.id, code: report.delivery.lastError ?? 'unknown' }));
+      // The reporter was promised an email: they must know it did not happen, and what to do instead.
+      await tell(report.reporter.id, messages.render('reportFailedReporter', { reference: report.id }));
     },
     async paused(code: string) {
       await tellOperator(services().messages.render('operatorPaused', { code }));

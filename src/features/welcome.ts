@@ -5,7 +5,6 @@ import type { Feature } from '../core/router.js';
 import { mentionText } from '../core/speaker.js';
 
 export interface WelcomeOptions {
-  botId: PersonId;
   /** Quiet time after the last join before the batch is welcomed. */
   windowMs: number;
   /** Joins that keep trickling in cannot hold the welcome back longer than this. */
@@ -43,10 +42,10 @@ export function welcome(services: Services, options: WelcomeOptions): Feature {
 
   return async (ctx, next) => {
     const event = ctx.event;
-    if (event.kind === 'join' && !event.members.includes(options.botId)) {
+    if (ctx.newcomers?.length && event.kind !== 'leave') {
       const now = clock.now().getTime();
       const batch = batches.get(event.chat);
-      const members = [...new Set([...(batch?.members ?? []), ...event.members])];
+      const members = [...new Set([...(batch?.members ?? []), ...ctx.newcomers])];
       batch?.timer.cancel();
       const firstAt = batch?.firstAt ?? now;
       const wait = Math.min(options.windowMs, Math.max(0, firstAt + options.maxDelayMs - now));
@@ -54,7 +53,7 @@ export function welcome(services: Services, options: WelcomeOptions): Feature {
     } else if (event.kind === 'leave') {
       const batch = batches.get(event.chat);
       if (batch) batch.members = batch.members.filter((m) => !event.members.includes(m));
-      if (event.members.includes(options.botId)) {
+      if (event.members.includes(services.self.id)) {
         batch?.timer.cancel();
         batches.delete(event.chat);
       }

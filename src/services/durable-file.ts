@@ -100,8 +100,9 @@ export class DurableJsonFile<T> implements Adapter<T> {
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, present: false };
-      throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { ok: false, present: false };
+      throw new StorageError(`cannot read ${file} (${code ?? 'error'}): check that the bot's user may read and write its storage folder.`);
     }
     try {
       return { ok: true, data: JSON.parse(text) as T };

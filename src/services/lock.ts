@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { open, readFile, rm } from 'node:fs/promises';
+import { link, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { StorageError } from './durable-file.js';
 
@@ -27,28 +27,42 @@ function isAlive(pid: number): boolean {
 export async function lockStorage(dir: string): Promise<() => Promise<void>> {
   const file = path.join(dir, 'bot.lock');
   const me: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const handle = await open(file, 'wx');
-      await handle.writeFile(JSON.stringify(me));
-      await handle.close();
-      return async () => {
-        await rm(file, { force: true });
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  // The lock appears whole or not at all: written aside, then linked into place (which fails if taken).
+  const draft = `${file}.${process.pid}`;
+  await writeFile(draft, JSON.stringify(me));
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await link(draft, file);
+        return async () => {
+          await rm(file, { force: true });
+        };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const owner = await readOwner(file);
+      const stale = owner ? owner.host === me.host && (owner.pid === me.pid || !isAlive(owner.pid)) : await unreadableAndOld(file);
+      if (!stale) {
+        const who = owner ? `process ${owner.pid} on ${owner.host}, since ${owner.since}` : 'another process';
+        throw new StorageError(
+          `another bot (${who}) is already using ${dir}. Stop it first, or give this one its own folder with BOT_STORAGE_DIR.`,
+        );
+      }
+      await rm(file, { force: true });
     }
-    const owner = await readOwner(file);
-    const stale = !owner || (owner.host === me.host && (owner.pid === me.pid || !isAlive(owner.pid)));
-    if (!stale) {
-      throw new StorageError(
-        `another bot (process ${owner.pid} on ${owner.host}, since ${owner.since}) is already using ${dir}. ` +
-          'Stop it first, or give this one its own folder with BOT_STORAGE_DIR.',
-      );
-    }
-    await rm(file, { force: true });
+    throw new StorageError(`could not lock ${dir}: ${file} keeps coming back`);
+  } finally {
+    await rm(draft, { force: true });
   }
-  throw new StorageError(`could not lock ${dir}: ${file} keeps coming back`);
+}
+
+/** A lock file nobody can read is a leftover only once it has sat there a while. */
+async function unreadableAndOld(file: string): Promise<boolean> {
+  try {
+    return Date.now() - (await stat(file)).mtimeMs > 10_000;
+  } catch {
+    return true;
+  }
 }
 
 async function readOwner(file: string): Promise<LockOwner | undefined> {

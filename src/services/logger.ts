@@ -11,6 +11,8 @@ export interface LoggerOptions {
   dir?: string;
   /** What reaches stderr: in script mode stdout is for JSON lines and stderr for what a person must see. */
   consoleLevel?: LogLevel | 'silent';
+  /** More destinations (tests read log lines through one). */
+  extra?: winston.transport[];
 }
 
 /**
@@ -18,7 +20,7 @@ export interface LoggerOptions {
  * never reach a log: callers pass ids through maskId and never pass bodies.
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const transports: winston.transport[] = [];
+  const transports: winston.transport[] = [...(options.extra ?? [])];
   if (options.consoleLevel !== 'silent') {
     transports.push(
       new winston.transports.Console({

@@ -17,6 +17,7 @@ export interface OutboxEvents {
 
 const FIRST_RETRY_MS = 60_000;
 const LONGEST_RETRY_MS = 60 * 60_000;
+const RETENTION_SWEEP_MS = 24 * 3_600_000;
 
 /**
  * Delivers queued reports to the school, one attempt at a time, oldest first. Every state change
@@ -87,11 +88,11 @@ export class Outbox {
     return best;
   }
 
+  /** The next due report, or a day from now at the latest, when old reports are cleared out. */
   private scheduleNext(): void {
-    if (this.pausedFor) return;
-    const times = this.queued().map((r) => Date.parse(r.delivery.nextAttemptAt));
-    if (!times.length) return;
-    const wait = Math.max(0, Math.min(...times) - this.clock.now().getTime());
+    const times = this.pausedFor ? [] : this.queued().map((r) => Date.parse(r.delivery.nextAttemptAt));
+    const now = this.clock.now().getTime();
+    const wait = Math.max(0, Math.min(now + RETENTION_SWEEP_MS, ...times) - now);
     this.timer?.cancel();
     this.timer = this.clock.setTimer(wait, () => this.drain());
   }
@@ -155,7 +156,7 @@ export class Outbox {
 
   private async forgetOldReports(): Promise<void> {
     const before = new Date(this.clock.now().getTime() - this.config.reports.retentionDays * 86_400_000);
-    const dropped = await this.store.forgetReportsSettledBefore(before);
+    const dropped = await this.store.forgetReportsDeliveredBefore(before);
     for (const report of dropped) {
       for (const message of report.messages) if (message.media?.file) await rm(message.media.file, { force: true });
     }

@@ -11,7 +11,7 @@ const ukTime = new Intl.DateTimeFormat('en-GB', {
 });
 
 export function formatUkTime(iso: string | undefined): string {
-  return iso ? `${ukTime.format(new Date(iso))} (UK time)` : '';
+  return iso ? `${ukTime.format(new Date(iso))} UK time` : '';
 }
 
 function person(name: string | undefined, id: string | undefined): string {
@@ -51,14 +51,22 @@ export function renderReportEmail(report: Report, messages: Messages, config: Co
     });
   };
 
-  const verified = forward
-    ? say('emailVerifiedForward')
-    : report.verified
-      ? say('emailVerifiedYes')
-      : say('emailVerifiedNo', { hours: config.reports.seenCacheHours });
-  const reporter = say(report.reporter.role === 'admin' ? 'emailReporterAdmin' : 'emailReporterMember', {
-    name: person(report.reporter.name, report.reporter.id),
-  });
+  const name = person(report.reporter.name, report.reporter.id);
+  const notes = report.notes.length ? report.notes.join('\n  ') : say('emailNone');
+  // A forward has no reason, count or quote to check: only lines that mean something are shown.
+  const reporter = forward
+    ? say('emailReporterForward', { groups: report.reporterGroups?.join(', ') || '-', name })
+    : say(report.reporter.role === 'admin' ? 'emailReporterAdmin' : 'emailReporterMember', { name });
+  const details = forward
+    ? say('emailForwardDetails', { notes })
+    : say('emailFlagDetails', {
+        reason: report.reason || say('emailNone'),
+        notes,
+        flagCount: report.flaggedBy.length,
+        verified: report.verified
+          ? say('emailVerifiedYes')
+          : say('emailVerifiedNo', { hours: config.reports.seenCacheHours }),
+      });
   const subjectGroup = report.group?.name || (forward ? 'forwarded message' : 'unknown group');
 
   return {
@@ -68,10 +76,7 @@ export function renderReportEmail(report: Report, messages: Messages, config: Co
       reference: report.id,
       groupName,
       reporter,
-      reason: report.reason || say('emailNone'),
-      notes: report.notes.length ? report.notes.join('\n  ') : say('emailNone'),
-      flagCount: report.flaggedBy.length,
-      verified,
+      details,
       category: report.category ?? say('emailNoCategory'),
       messages: report.messages.map(block).join('\n\n'),
     }),

@@ -111,15 +111,17 @@ export class Store {
     await this.db.write();
   }
 
-  /** Drops reports that were delivered or given up on before `before`: the school has them. */
-  async forgetReportsSettledBefore(before: Date): Promise<Report[]> {
+  /**
+   * Drops reports delivered before `before`: the school has them. A report that failed for good
+   * stays until a person has dealt with it (npm run reports).
+   */
+  async forgetReportsDeliveredBefore(before: Date): Promise<Report[]> {
     const cutoff = before.getTime();
     const keep: Report[] = [];
     const dropped: Report[] = [];
     for (const r of this.db.data.reports) {
-      const settled = r.delivery.state === 'sent' || r.delivery.state === 'failed';
-      const at = Date.parse(r.delivery.sentAt ?? r.delivery.nextAttemptAt);
-      (settled && at < cutoff ? dropped : keep).push(r);
+      const delivered = r.delivery.state === 'sent' && Date.parse(r.delivery.sentAt ?? r.createdAt) < cutoff;
+      (delivered ? dropped : keep).push(r);
     }
     if (!dropped.length) return dropped;
     this.db.data.reports = keep;

@@ -1,0 +1,36 @@
+# Parent Group Steward: the bot and Debian's Chromium, run as a non-root user.
+# Build:  docker build -t parent-group-steward .
+# Run:    docker run -d --name steward --restart unless-stopped --memory 1g \
+#           -v steward-storage:/app/storage parent-group-steward
+# Link:   docker logs -f steward   (scan the QR code; it is also saved in the volume as whatsapp-qr.png)
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# Puppeteer's own browser download is never used: the final image has Debian's chromium.
+ENV PUPPETEER_SKIP_DOWNLOAD=1
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+RUN npm prune --omit=dev --no-audit --no-fund
+
+FROM node:20-bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium fonts-liberation \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+ENV NODE_ENV=production \
+    PUPPETEER_SKIP_DOWNLOAD=1 \
+    PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium \
+    BOT_STORAGE_DIR=/app/storage
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY config ./config
+COPY prompts ./prompts
+RUN mkdir -p /app/storage && chown node:node /app/storage
+USER node
+VOLUME /app/storage
+HEALTHCHECK --interval=60s --timeout=10s --start-period=120s --retries=3 CMD ["node", "dist/main.js", "health"]
+CMD ["node", "dist/main.js", "start"]

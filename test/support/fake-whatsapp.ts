@@ -1,0 +1,392 @@
+import { EventEmitter } from 'node:events';
+import type {
+  BatteryInfo,
+  Chat,
+  Client,
+  ClientInfo,
+  ContactId,
+  GroupChat,
+  GroupNotification,
+  GroupNotificationTypes,
+  GroupParticipant,
+  Message,
+  MessageContent,
+  MessageId,
+  MessageSendOptions,
+  MessageTypes,
+  WAState,
+} from 'whatsapp-web.js';
+import type { WhatsAppClient } from '../../src/transports/whatsapp.js';
+
+/**
+ * A fake whatsapp-web.js client for the transport's tests. Only types come from
+ * whatsapp-web.js (its runtime would load puppeteer): the compiler checks the fake against
+ * `WhatsAppClient`, which is a `Pick` of the real Client, and every object it hands the
+ * transport is built as the real type (Message, GroupNotification, GroupChat).
+ *
+ * `FakeWhatsApp` is "WhatsApp itself": the groups, the hidden-id map, the bot's number and
+ * every message sent. It builds a new `FakeWhatsAppClient` each time the transport asks for
+ * one (a reconnect gets a fresh client, as with the real library), and all clients share it.
+ */
+
+/** puppeteer's words when DNS fails: what a volunteer with no network sees. */
+export const OFFLINE_ERROR = 'net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/';
+/** puppeteer's words when the configured Chromium is not there. */
+export const NO_BROWSER_ERROR =
+  'Browser was not found at the configured executablePath (/usr/bin/chromium)';
+
+// ---------------------------------------------------------------------------------------------
+// Ids
+
+/** `447700900001@c.us` → { user: '447700900001', server: 'c.us', _serialized }. */
+export function contactId(serialized: string): ContactId {
+  const at = serialized.indexOf('@');
+  return {
+    user: at === -1 ? serialized : serialized.slice(0, at),
+    server: at === -1 ? '' : serialized.slice(at + 1),
+    _serialized: serialized,
+  };
+}
+
+let messageCounter = 0;
+
+/**
+ * A message id as whatsapp-web.js serializes it: `false_<chat>_<id>` for a private chat,
+ * `false_<group>_<id>_<author>` in a group.
+ */
+export function messageId(chat: string, options: { author?: string; fromMe?: boolean; id?: string } = {}): MessageId {
+  const fromMe = options.fromMe ?? false;
+  const id = options.id ?? `3EB0${String(++messageCounter).padStart(16, '0')}`;
+  const tail = options.author ? `_${options.author}` : '';
+  return { fromMe, remote: chat, id, _serialized: `${fromMe}_${chat}_${id}${tail}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed objects. Each helper takes a typed partial and fills the rest with what whatsapp-web.js
+// would give; the one cast per helper is the object's methods the transport never calls.
+
+function notCalled(what: string): () => never {
+  return () => {
+    throw new Error(`the fake does not implement ${what}`);
+  };
+}
+
+/** Message types as plain strings (whatsapp-web.js declares them as an enum, which is runtime). */
+export type MessageTypeName = `${MessageTypes}`;
+
+/** A received message. `type` may be given as a plain string such as 'e2e_notification'. */
+export function fakeMessage(
+  fields: Omit<Partial<Message>, 'type'> & Pick<Message, 'from' | 'body' | 'id'> & { type?: MessageTypeName },
+): Message {
+  const { type = 'chat', ...rest } = fields;
+  const base: Omit<Partial<Message>, 'type'> = {
+    ack: 1,
+    deviceType: 'android',
+    broadcast: false,
+    isStatus: false,
+    isGif: false,
+    isEphemeral: false,
+    fromMe: rest.id.fromMe,
+    hasMedia: false,
+    hasQuotedMsg: false,
+    hasReaction: false,
+    duration: '',
+    isForwarded: false,
+    forwardingScore: 0,
+    isStarred: false,
+    vCards: [],
+    mentionedIds: [],
+    groupMentions: [],
+    timestamp: Math.floor(Date.UTC(2026, 0, 5, 8, 0, 0) / 1000),
+    to: '',
+    links: [],
+    orderId: '',
+    rawData: {},
+    pollName: '',
+    pollOptions: [],
+    allowMultipleAnswers: false,
+    eventStartTime: 0,
+    isEventCaneled: false,
+    getQuotedMessage: () => Promise.reject(new Error('this message quotes nothing')),
+    downloadMedia: () => Promise.reject(new Error('this message has no media')),
+    reload: notCalled('Message.reload'),
+    delete: notCalled('Message.delete'),
+    getChat: notCalled('Message.getChat'),
+    getContact: notCalled('Message.getContact'),
+    getMentions: notCalled('Message.getMentions'),
+    reply: notCalled('Message.reply'),
+    react: notCalled('Message.react'),
+    forward: notCalled('Message.forward'),
+  };
+  return { ...base, ...rest, type: type as MessageTypes } as Message;
+}
+
+/** A message someone posted in a group: `from` is the group, `author` the person. */
+export function groupMessage(
+  group: string,
+  author: string,
+  body: string,
+  extra: Omit<Partial<Message>, 'type' | 'from' | 'author' | 'body'> & { type?: MessageTypeName } = {},
+): Message {
+  return fakeMessage({ id: messageId(group, { author }), from: group, author, body, ...extra });
+}
+
+/** A message in a private chat with the bot: `from` is the person, no author. */
+export function privateMessage(
+  from: string,
+  body: string,
+  extra: Omit<Partial<Message>, 'type' | 'from' | 'body'> & { type?: MessageTypeName } = {},
+): Message {
+  return fakeMessage({ id: messageId(from), from, body, ...extra });
+}
+
+export type GroupNotificationTypeName = `${GroupNotificationTypes}`;
+
+/** A group notification as whatsapp-web.js builds it (chatId, author and recipientIds as strings). */
+export function fakeGroupNotification(
+  fields: Omit<Partial<GroupNotification>, 'type'> &
+    Pick<GroupNotification, 'chatId' | 'author' | 'recipientIds'> & { type?: GroupNotificationTypeName },
+): GroupNotification {
+  const { type = 'add', ...rest } = fields;
+  const base: Omit<GroupNotification, 'type' | 'chatId' | 'author' | 'recipientIds'> = {
+    id: messageId(rest.chatId, { author: rest.author }),
+    body: '',
+    timestamp: Math.floor(Date.UTC(2026, 0, 5, 8, 0, 0) / 1000),
+    getChat: notCalled('GroupNotification.getChat'),
+    getContact: notCalled('GroupNotification.getContact'),
+    getRecipients: notCalled('GroupNotification.getRecipients'),
+    reply: notCalled('GroupNotification.reply'),
+  };
+  return { ...base, ...rest, type: type as GroupNotificationTypes };
+}
+
+/** A participant as `GroupChat.participants` lists one. */
+export function participant(id: string, role: 'member' | 'admin' | 'superadmin' = 'member'): GroupParticipant {
+  return { id: contactId(id), isAdmin: role !== 'member', isSuperAdmin: role === 'superadmin' };
+}
+
+/** A group chat with its participants. */
+export function fakeGroupChat(
+  fields: Omit<Partial<GroupChat>, 'id'> & Pick<GroupChat, 'name' | 'participants'> & { id: string | GroupChat['id'] },
+): GroupChat {
+  const { id, ...rest } = fields;
+  const base: Partial<GroupChat> = {
+    archived: false,
+    isGroup: true,
+    isReadOnly: false,
+    isMuted: false,
+    muteExpiration: 0,
+    timestamp: 0,
+    unreadCount: 0,
+    pinned: false,
+    isLocked: false,
+    description: '',
+    createdAt: new Date(Date.UTC(2025, 8, 1)),
+    sendMessage: notCalled('GroupChat.sendMessage'),
+    fetchMessages: notCalled('GroupChat.fetchMessages'),
+  };
+  return { ...base, ...rest, id: typeof id === 'string' ? contactId(id) : id } as GroupChat;
+}
+
+/** A private chat, as getChats() lists them next to the groups. */
+export function fakePrivateChat(id: string, name = ''): Chat {
+  const chat: Partial<Chat> = {
+    id: contactId(id),
+    name,
+    archived: false,
+    isGroup: false,
+    isReadOnly: false,
+    isMuted: false,
+    muteExpiration: 0,
+    timestamp: 0,
+    unreadCount: 0,
+    pinned: false,
+    isLocked: false,
+  };
+  return chat as Chat;
+}
+
+function clientInfo(wid: string): ClientInfo {
+  const battery: BatteryInfo = { battery: 100, plugged: true };
+  return {
+    me: contactId(wid),
+    wid: contactId(wid),
+    phone: { wa_version: '2.25', os_version: '14', device_manufacturer: 'fake', device_model: 'fake', os_build_number: '1' },
+    platform: 'android',
+    pushname: 'Parent Group Steward',
+    getBatteryStatus: () => Promise.resolve(battery),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client
+
+export interface SentMessage {
+  /** Which client sent it (1 for the first one built). */
+  client: number;
+  chatId: string;
+  content: MessageContent;
+  options: MessageSendOptions | undefined;
+}
+
+/** What one initialize() does: resolve, reject with this error, or never settle. */
+export type StartOutcome = 'ok' | 'hang' | Error;
+
+/** Why a client says it was disconnected: a WhatsApp state, or the library's 'LOGOUT'. */
+export type DisconnectReason = `${WAState}` | 'LOGOUT';
+
+export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
+  info: ClientInfo;
+  destroyed = false;
+  initialized = false;
+
+  constructor(
+    private readonly world: FakeWhatsApp,
+    readonly number: number,
+    private readonly startOutcome: StartOutcome,
+  ) {
+    super();
+    this.info = clientInfo(world.wid);
+  }
+
+  /**
+   * whatsapp-web.js types on() as returning the Client itself, for chaining. The transport never
+   * chains, and a fake cannot be a whole Client: this is the fake's one unchecked claim.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override on(eventName: string | symbol, listener: (...args: any[]) => void): this & Client {
+    super.on(eventName, listener);
+    return this as this & Client;
+  }
+
+  initialize(): Promise<void> {
+    this.initialized = true;
+    if (this.startOutcome === 'hang') return new Promise(() => undefined);
+    if (this.startOutcome instanceof Error) return Promise.reject(this.startOutcome);
+    return Promise.resolve();
+  }
+
+  destroy(): Promise<void> {
+    this.destroyed = true;
+    return Promise.resolve();
+  }
+
+  async sendMessage(chatId: string, content: MessageContent, options?: MessageSendOptions): Promise<Message> {
+    if (this.world.sendFailure) throw this.world.sendFailure;
+    this.world.sent.push({ client: this.number, chatId, content, options });
+    return fakeMessage({
+      id: messageId(chatId, { fromMe: true }),
+      from: this.world.wid,
+      to: chatId,
+      body: typeof content === 'string' ? content : '',
+      fromMe: true,
+    });
+  }
+
+  async getChats(): Promise<Chat[]> {
+    this.world.calls.getChats += 1;
+    return [...this.world.chats.values()];
+  }
+
+  async getChatById(chatId: string): Promise<Chat> {
+    this.world.calls.getChatById.push(chatId);
+    const chat = this.world.chats.get(chatId);
+    if (!chat) throw new Error(`no chat ${chatId}`);
+    return chat;
+  }
+
+  async getContactLidAndPhone(userIds: string[]): Promise<{ lid: string; pn: string }[]> {
+    this.world.calls.getContactLidAndPhone.push([...userIds]);
+    if (this.world.lidLookupFailure) throw this.world.lidLookupFailure;
+    const pairs: { lid: string; pn: string }[] = [];
+    for (const lid of userIds) {
+      const pn = this.world.lidToPhone.get(lid);
+      if (pn) pairs.push({ lid, pn });
+    }
+    return pairs;
+  }
+
+  // Events, each with whatsapp-web.js' own argument types.
+  emitQr(qr: string): void {
+    this.emit('qr', qr);
+  }
+  emitReady(): void {
+    this.emit('ready');
+  }
+  emitMessage(message: Message): void {
+    this.emit('message', message);
+  }
+  emitGroupJoin(notification: GroupNotification): void {
+    this.emit('group_join', notification);
+  }
+  emitGroupLeave(notification: GroupNotification): void {
+    this.emit('group_leave', notification);
+  }
+  emitGroupUpdate(notification: GroupNotification): void {
+    this.emit('group_update', notification);
+  }
+  emitGroupAdminChanged(notification: GroupNotification): void {
+    this.emit('group_admin_changed', notification);
+  }
+  emitDisconnected(reason: DisconnectReason): void {
+    this.emit('disconnected', reason);
+  }
+  emitChangeState(state: `${WAState}`): void {
+    this.emit('change_state', state);
+  }
+}
+
+/** WhatsApp as the clients see it, and the factory the transport is given as `createClient`. */
+export class FakeWhatsApp {
+  /** Every client built, in order. */
+  readonly clients: FakeWhatsAppClient[] = [];
+  /** Every message any client sent, in order. */
+  readonly sent: SentMessage[] = [];
+  /** Group (and private) chats by serialized id: what getChats() and getChatById() return. */
+  readonly chats = new Map<string, Chat>();
+  /** Hidden ids (…@lid) and the phone-number ids WhatsApp resolves them to. */
+  readonly lidToPhone = new Map<string, string>();
+  readonly calls = { getChats: 0, getChatById: [] as string[], getContactLidAndPhone: [] as string[][] };
+  /** The bot's own id, as `client.info.wid` gives it. */
+  wid: string;
+  /** What the next clients' initialize() do, in order; once empty, they resolve. */
+  readonly startOutcomes: StartOutcome[] = [];
+  /** When set, sendMessage rejects with it. */
+  sendFailure: Error | undefined;
+  /** When set, getContactLidAndPhone rejects with it. */
+  lidLookupFailure: Error | undefined;
+
+  constructor(options: { wid: string }) {
+    this.wid = options.wid;
+  }
+
+  /** Given to the transport as `createClient`. */
+  readonly createClient = (): WhatsAppClient => {
+    const client = new FakeWhatsAppClient(this, this.clients.length + 1, this.startOutcomes.shift() ?? 'ok');
+    this.clients.push(client);
+    return client;
+  };
+
+  /** The client built last. */
+  get current(): FakeWhatsAppClient {
+    const client = this.clients.at(-1);
+    if (!client) throw new Error('no WhatsApp client has been built yet');
+    return client;
+  }
+
+  /** Sets a group as WhatsApp reports it: members, with the given ones as admins. */
+  setGroup(id: string, name: string, members: string[], admins: string[] = []): GroupChat {
+    const chat = fakeGroupChat({
+      id,
+      name,
+      participants: members.map((m) => participant(m, admins.includes(m) ? 'admin' : 'member')),
+    });
+    this.chats.set(id, chat);
+    return chat;
+  }
+
+  /** Text sends, with their options, to one chat. */
+  sentTo(chatId: string): SentMessage[] {
+    return this.sent.filter((s) => s.chatId === chatId);
+  }
+}
