@@ -12,7 +12,9 @@ import { errorCode, Router } from './core/router.js';
 import { maskId } from './core/ids.js';
 import { Speaker } from './core/speaker.js';
 import { adminCommands } from './features/admin.js';
-import { concern } from './features/concern.js';
+import { asking } from './features/ask.js';
+import { modelTriage } from './features/report-triage.js';
+import { concerns } from './features/concern.js';
 import { flagCommand, rememberGroupMessages, shareCommand } from './features/flag.js';
 import { forwardedReports } from './features/forward.js';
 import { reportNotices } from './features/report-notices.js';
@@ -24,7 +26,9 @@ import { welcome } from './features/welcome.js';
 import type { Logger } from './services/logger.js';
 import { fileMailer, smtpMailer } from './services/mailer.js';
 import { Outbox } from './services/outbox.js';
+import { Model } from './services/model.js';
 import { Pacer } from './services/pacing.js';
+import { projectRoot } from './config/load.js';
 import { Reports } from './services/reports.js';
 import { SeenMessages } from './services/seen.js';
 import { Store } from './services/store.js';
@@ -59,6 +63,7 @@ export async function createApp(parts: AppParts): Promise<App> {
   const pacer = new Pacer(config.pacing, clock, parts.random, parts.deliver, (error, out) =>
     log.error('send failed', { chat: maskId(out.chat), code: errorCode(error) }),
   );
+  const cooldownMs = (seconds: number) => seconds * 1000;
   const privateContacts = new Set<string>();
   const speaker = new Speaker(
     messages,
@@ -70,13 +75,23 @@ export async function createApp(parts: AppParts): Promise<App> {
     ? smtpMailer(config.mail.smtpUrl, config.mail.timeoutSeconds)
     : fileMailer(outboxFolder);
   const notices = reportNotices(() => services, mailer.mode === 'files' ? outboxFolder : undefined);
+  const model =
+    config.model.apiKey || config.model.baseUrl
+      ? new Model({
+          ...config.model,
+          promptsDir: path.join(projectRoot, 'prompts'),
+          clock,
+          log,
+          onBudgetSpent: () => void notices.modelBudgetSpent(),
+        })
+      : undefined;
   const outbox = new Outbox(store, mailer, clock, parts.random, messages, config, log, {
     ...notices,
     async sent(report, email) {
       parts.onEmail?.({ at: clock.now(), to: email.accepted, subject: email.subject, reportId: report.id });
       await notices.sent(report, email);
     },
-  });
+  }, model && modelTriage(model, config.school));
   const services: Services = {
     config,
     store,
@@ -88,13 +103,16 @@ export async function createApp(parts: AppParts): Promise<App> {
     reports: new Reports(store, outbox, clock, parts.random, config),
     seen: new SeenMessages(config.reports.seenCacheHours * 3_600_000),
     self: { id: config.bot.id },
+    model,
   };
+  const concern = concerns(cooldownMs(config.concern.cooldownSeconds));
+  const ask = asking(config.school, concern.answer);
 
-  const cooldownMs = (seconds: number) => seconds * 1000;
   const commands: Command[] = [
     rulesCommand(cooldownMs(config.rules.cooldownSeconds)),
     helpCommand(() => commands, cooldownMs(config.rules.cooldownSeconds)),
     privacyCommand(cooldownMs(config.rules.cooldownSeconds)),
+    ask.command,
     flagCommand(),
     shareCommand(),
     ...adminCommands(config.welcome.enabled),
@@ -118,7 +136,8 @@ export async function createApp(parts: AppParts): Promise<App> {
       }),
       commandFeature(commands, cooldownMs(config.rules.cooldownSeconds)),
       forwardedReports(),
-      concern(cooldownMs(config.concern.cooldownSeconds)),
+      concern.feature,
+      ask.addressed,
     ],
     services,
     log,

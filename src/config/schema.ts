@@ -71,6 +71,10 @@ export const configSchema = z.strictObject({
     apiKey: z.string().trim().min(1).nullable(),
     baseUrl: z.string().trim().url('must be a URL such as http://127.0.0.1:11434/v1').nullable(),
     model: text,
+    timeoutSeconds: z.number().min(1).max(120),
+    /** Calls and tokens a day; past either, the bot answers offline until the next day. */
+    dailyCalls: z.number().int().min(0).max(100_000),
+    dailyTokens: z.number().int().min(0).max(100_000_000),
   }),
   whatsapp: z.strictObject({
     /** Debian's chromium: puppeteer's own browser download is not used. */

@@ -16,11 +16,12 @@ export const templateKeys = [
   'flagNoQuote', 'flagOwnMessage', 'flagReceived', 'flagCounted', 'reportLimited', 'urgentAdvice',
   'forwardReceived', 'forwardAdded', 'forwardNoteAdded', 'forwardStranger', 'shareDone',
   'shareUnknown', 'shareUsage', 'adminNotice', 'adminNoticeAnonymous', 'adminNoticeNamed',
-  'adminNoticeNoCategory', 'operatorFailed', 'operatorPaused', 'operatorFiles',
+  'adminNoticeNoCategory', 'operatorFailed', 'operatorPaused', 'operatorFiles', 'operatorModelBudget',
   'adminNoticeShared', 'concernPrivately', 'deliveryEmail', 'deliveryFiles',
   'flagCountedAfterSent', 'flagUnreadable', 'adminDeliveredEmail', 'adminDeliveredFiles',
   'reportFailedReporter', 'shareForward', 'emailReporterForward', 'emailFlagDetails',
-  'emailForwardDetails',
+  'emailForwardDetails', 'helpAsk', 'askAnswer', 'askNothing', 'askHow', 'privacyModelOn',
+  'emailSummary',
 ] as const;
 
 export type TemplateKey = (typeof templateKeys)[number];

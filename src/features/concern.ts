@@ -1,29 +1,62 @@
+import { z } from 'zod';
+import type { Context } from '../core/context.js';
 import { answerUnderCooldown, Cooldown } from '../core/cooldown.js';
+import { isGroupId } from '../core/ids.js';
 import type { Feature } from '../core/router.js';
+import { redact } from '../services/model.js';
 import { matchConcern } from './concern-matcher.js';
 
+const secondOpinion = z.strictObject({ asksHowToRaiseAConcern: z.boolean() });
+
+export interface Concerns {
+  /** Recognises concern questions among messages and answers them. */
+  feature: Feature;
+  /** Answers with the school's contacts, for another feature that has recognised a concern. */
+  answer(ctx: Context): Promise<void>;
+}
+
 /**
- * "How do I raise a concern?" gets the school's contacts, quoting the parent who asked; in a
- * private chat too. Everything else passes by in silence.
+ * "How do I raise a concern?" gets the school's contacts, quoting the parent who asked;
+ * everything else passes by in silence. Only a message addressed to the bot (a private chat, or a
+ * mention) that the offline matcher half-recognises goes to a language model, if there is one,
+ * for a second opinion: ordinary group chatter never leaves the machine.
  */
-export function concern(cooldownMs: number): Feature {
+export function concerns(cooldownMs: number): Concerns {
   const cooldown = new Cooldown(cooldownMs);
-  return async (ctx, next) => {
+
+  // Where the group must stay quiet (paused, or just answered twice), the parent still gets the
+  // answer, privately: a question about raising a concern is never met with silence.
+  async function answer(ctx: Context): Promise<void> {
     const event = ctx.event;
-    if (event.kind !== 'message' || !matchConcern(ctx.text).isConcern) return next();
-    ctx.log.debug('concern question answered');
-    const answer = ctx.say('concern');
-    // Where the group must stay quiet (paused, or just answered twice), the parent still gets the
-    // answer, privately: a question about raising a concern is never met with silence.
+    if (event.kind !== 'message') return;
+    const text = ctx.say('concern');
     const privately = () =>
-      ctx.tell(event.from, ctx.say('concernPrivately', { groupName: ctx.group?.name || 'the group', answer }));
+      ctx.tell(event.from, ctx.say('concernPrivately', { groupName: ctx.group?.name || 'the group', answer: text }));
     if (ctx.group?.paused) return privately();
     const verdict = await answerUnderCooldown(ctx, cooldown, {
       key: 'concern',
-      text: answer,
+      text,
       pointer: ctx.say('concernPointer'),
       quote: true,
     });
     if (verdict === 'quiet') await privately();
+  }
+
+  const feature: Feature = async (ctx, next) => {
+    const event = ctx.event;
+    if (event.kind !== 'message') return next();
+    const match = matchConcern(ctx.text);
+    let isConcern = match.isConcern;
+    const { model, self } = ctx.services;
+    const addressed = !isGroupId(event.chat) || event.mentions.includes(self.id);
+    if (!isConcern && addressed && match.score > 0 && model) {
+      const opinion = await model.ask('concern', { message: redact(ctx.text, [event.senderName]) }, secondOpinion);
+      isConcern = opinion?.asksHowToRaiseAConcern === true;
+    }
+    if (!isConcern) return next();
+    ctx.log.debug('concern question answered');
+    await answer(ctx);
   };
+
+  return { feature, answer };
 }

@@ -14,7 +14,7 @@ export function privacyCommand(cooldownMs: number): Command {
       const operator = config.bot.operator ? `+${userPart(config.bot.operator)}` : ctx.say('privacyOperatorUnknown');
       const text = ctx.say('privacy', {
         operator,
-        modelUse: ctx.say('privacyModelOff'),
+        modelUse: ctx.services.model ? ctx.say('privacyModelOn', { host: ctx.services.model.host }) : ctx.say('privacyModelOff'),
         seenHours: config.reports.seenCacheHours,
         retentionDays: config.reports.retentionDays,
       });

@@ -9,7 +9,10 @@ import type { OutboxEvents } from '../services/outbox.js';
  * Who hears about a report once it has left: the group's admins (without the reporter's name
  * unless the reporter agreed), and the volunteer who runs the bot when something needs a person.
  */
-export function reportNotices(services: () => Services, mailFolder: string | undefined): OutboxEvents {
+export function reportNotices(
+  services: () => Services,
+  mailFolder: string | undefined,
+): OutboxEvents & { modelBudgetSpent(): Promise<void> } {
   let warnedAboutFiles = false;
   // A notice that cannot go out (the person left every group) must not stop the others.
   const tell = async (person: string, text: string) => {
@@ -52,6 +55,9 @@ export function reportNotices(services: () => Services, mailFolder: string | und
     },
     async paused(code: string) {
       await tellOperator(services().messages.render('operatorPaused', { code }));
+    },
+    async modelBudgetSpent() {
+      await tellOperator(services().messages.render('operatorModelBudget'));
     },
   };
 }

@@ -38,6 +38,8 @@ export class Outbox {
     private readonly config: Config,
     private readonly log: Logger,
     private readonly events: OutboxEvents,
+    /** An optional first read of a report (category, summary) before its first attempt. */
+    private readonly triage?: (report: Report) => Promise<void>,
   ) {}
 
   get paused(): string | undefined {
@@ -98,6 +100,11 @@ export class Outbox {
   }
 
   private async attempt(report: Report): Promise<void> {
+    if (this.triage && !report.modelTriaged) {
+      await this.triage(report);
+      report.modelTriaged = true;
+      await this.store.saveReports(report);
+    }
     const email = renderReportEmail(report, this.messages, this.config);
     const outcome = await this.mailer.send(
       {

@@ -50,6 +50,8 @@ export function renderReportEmail(report: Report, messages: Messages, config: Co
       text: message.text || '(no text)',
     });
   };
+  // Under the verbatim message, never instead of it, and labelled for what it is.
+  const summary = report.summary ? say('emailSummary', { summary: report.summary }) : '';
 
   const name = person(report.reporter.name, report.reporter.id);
   const notes = report.notes.length ? report.notes.join('\n  ') : say('emailNone');
@@ -78,7 +80,7 @@ export function renderReportEmail(report: Report, messages: Messages, config: Co
       reporter,
       details,
       category: report.category ?? say('emailNoCategory'),
-      messages: report.messages.map(block).join('\n\n'),
+      messages: report.messages.map(block).join('\n\n') + summary,
     }),
     attachments,
   };

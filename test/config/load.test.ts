@@ -120,7 +120,7 @@ describe('loadConfig: environment variables', () => {
     expect(config.mail.smtpUrl).toBe('smtp://user:pass@mail.example.org:587');
     expect(config.mail.from).toBe('Steward <steward@example.org>');
     expect(config.storage.dir).toBe(path.join(dir, 'from-env'));
-    expect(config.model).toEqual({ apiKey: 'sk-test-key', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3' });
+    expect(config.model).toMatchObject({ apiKey: 'sk-test-key', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3' });
   });
 
   it('win over the defaults without any file', () => {

@@ -1,0 +1,445 @@
+/**
+ * Offline retriever for `!ask`: picks the code-of-conduct clauses that answer a parent's question.
+ *
+ * The bot only ever quotes clauses verbatim, so the retriever's whole job is ranking. It is BM25
+ * over lightly stemmed tokens, with a small hand-written synonym map that carries parents' words
+ * ("nan", "DM", "election", "swore") to the policy's words ("not directly related", "private
+ * conversations", "political", "swearing"). Every hit lists the query terms that produced it, so
+ * a surprising answer can be explained to the parents who run the group, and
+ * test/data/ask-questions.jsonl keeps the ranking honest.
+ */
+import type { School } from '../config/schema.js';
+
+export interface Clause {
+  id: string;
+  kind: 'guideline' | 'expectation' | 'inappropriate' | 'concerns' | 'safeguarding' | 'breach' | 'decider';
+  text: string;
+}
+/** `matched` lists the query terms (stemmed, after synonyms) that contributed, for explaining an answer. */
+export interface Retrieved { clause: Clause; score: number; matched: string[] }
+export interface LabelledQuestion { question: string; expected: string[] }
+
+// The school data holds the breach actions as bare list items and the decider as a bare name; the
+// two sentences that frame them are the policy document's own wording, so the quote stays faithful.
+const BREACH_LEAD = 'Breach of this policy will result in the school taking appropriate action which could include:';
+const DECIDER_FRAME = 'The final decision for how to respond to breaches of the code of conduct rests with {decider}.';
+
+/** Every clause a question can be answered with, in policy order, with stable ids. */
+export function policyClauses(school: School): Clause[] {
+  const p = school.policy;
+  // A function replacement, so a `$` in an address is never read as a replacement pattern.
+  const fillEmail = (s: string) => s.replace(/\{email\}/g, () => school.email);
+  return [
+    ...p.guidelines.map((g): Clause => ({ id: g.id, kind: 'guideline', text: g.text })),
+    ...p.expectations.map((e): Clause => ({ id: e.id, kind: 'expectation', text: e.text })),
+    ...p.inappropriate.map((i): Clause => ({ id: i.id, kind: 'inappropriate', text: i.text })),
+    { id: 'RC', kind: 'concerns', text: fillEmail(p.raisingConcerns) },
+    { id: 'SG', kind: 'safeguarding', text: p.safeguarding },
+    // The investigation sentence is what the school does once a breach is suspected, so it opens
+    // the breach clause: "what happens if someone breaks the rules" is answered by both together.
+    {
+      id: 'BA',
+      kind: 'breach',
+      text: `${p.investigation}\n${BREACH_LEAD}\n${p.breachActions.map((a) => `• ${a}`).join('\n')}`,
+    },
+    { id: 'PD', kind: 'decider', text: DECIDER_FRAME.replace('{decider}', () => p.decider) },
+  ];
+}
+
+// A question is a sentence or two. Cutting first bounds every later step, including NFKC, which
+// can make text up to 18 times longer.
+const MAX_QUESTION_CHARS = 500;
+const MAX_NORMALISED_CHARS = 2000;
+const MAX_TOKENS = 120;
+const DEFAULT_LIMIT = 3;
+
+const K1 = 1.2;
+const B = 0.75;
+// In units of one word found in a single clause, so the bar is the same for the whole policy and for
+// a short list of clauses. Set on the labelled set: one distinctive policy word, or one good synonym,
+// clears it; a question sharing only everyday words with the policy (school, parent, post) does not.
+const MIN_SCORE_IN_WORDS = 0.6;
+// A clause far below the best one is noise that a parent would have to read past.
+const RELATIVE_CUT = 0.3;
+// Synonyms point at the policy's words but are guesses, so they count for less than the parent's own words.
+const SYNONYM_WEIGHT = 0.7;
+// Words that appear in questions about everything ("can I post…", "about the school") carry
+// little evidence of which rule is meant, whatever their idf among the clauses.
+const WEAK_WEIGHT = 0.35;
+const WEAK_WORDS = 'post school parent child pupil staff member comment say share other';
+
+// Question words are kept until phrases are matched ("who decides", "what happens if") and only then dropped.
+const STOP = new Set((
+  'a an the and or but if then than so as of in on at to for from by with about into onto over after before ' +
+  'is are am was were be been being do does did doing done have has had having get got ' +
+  'can could should would will shall may might must need ' +
+  'i me my mine myself we our ours you your yours he him his she her hers it its they them their theirs ' +
+  'this that these those there here what which who whom whose when where why how ' +
+  'ok okay allowed allow permitted alright fine please pls thanks thank hi hello hey dear all everyone ' +
+  'salaam salam salaams assalamu assalam asalamualaikum assalamualaikum alaikum alaykum walaikum wa ' +
+  'jazakallah jazakallahu khair khayr inshallah insha allah mashallah brother brothers sister sisters ' +
+  'anyone anybody someone somebody something anything everything nothing know just really very also too ' +
+  'not no yes lol lmao haha group groups chat chats grp whatsapp wa app thing things stuff like want one keep keeps kept ' +
+  'right wrong im ive id dont cant wont isnt thats whats theres'
+).split(' '));
+// "sister" is dropped above as a form of address ("Salaam sisters"); as a relative it comes back
+// through the phrase table, which runs before stop words: "my sister", "her sister".
+
+// Text-speak seen in parent groups. A Map, not an object literal, so "__proto__" stays harmless.
+const TEXT_SPEAK = new Map<string, string>(Object.entries({
+  u: 'you', ur: 'your', r: 'are', plz: 'please', wat: 'what', wot: 'what', wht: 'what', y: 'why',
+  '2': 'to', '4': 'for', b4: 'before', abt: 'about', re: 'about', ppl: 'people', pple: 'people',
+  msg: 'message', msgs: 'messages', pic: 'photo', pics: 'photos', skool: 'school', skl: 'school',
+  sch: 'school', wiv: 'with', wid: 'with', coz: 'because', cos: 'because', bc: 'because', sum1: 'someone',
+  some1: 'someone', any1: 'anyone', ne1: 'anyone', pm: 'dm', pms: 'dm', dms: 'dm', inbox: 'dm',
+  teachr: 'teacher', tchr: 'teacher', hm: 'headteacher', ht: 'headteacher', slt: 'headteacher',
+}));
+
+/**
+ * Parents' words → the policy's words. Keys are single words (matched after stemming, so one form
+ * covers "bully/bullied/bullies") or phrases (matched on the words as typed, before stop words go).
+ */
+const SYNONYMS: ReadonlyArray<readonly [string, string]> = [
+  // G6: who may be invited
+  ['invite invitation add join include bring admit', 'invited'],
+  ['sister brother cousin aunt auntie aunty uncle nan nana nanny gran granny grandma grandad grandpa ' +
+    'grandparent grandmother grandfather relative relation family neighbour friend childminder babysitter ' +
+    'nephew niece inlaw husband wife spouse partner', 'not directly related responsible'],
+  ['my sister|her sister|his sister|my brother|who can join|who can be in|allowed to be in|who is allowed in|' +
+    'be in this|be in the|be added|get added|let in', 'invited not directly related'],
+  // G2: politics
+  ['election elections vote voting voter politics political politician government council councillor mp ' +
+    'minister parliament war gaza palestine palestinian israel ukraine russia brexit tory tories labour ' +
+    'reform news petition campaign debate protestor', 'political current affairs'],
+  ['current events|world events|whats going on in the world|the news', 'political current affairs'],
+  // G3: private conversations
+  ['dm private privately personally', 'private conversations'],
+  ['direct message|private message|private chat|side chat|one to one|1 to 1|back and forth|between us|' +
+    'message them directly|message her directly|message him directly|take it offline', 'private conversations'],
+  // G4: respect and culture
+  // Festival names (Christmas, Eid, Easter) are left out: in a school group they are mostly dates
+  // ("term dates after Easter", "Eid party"), not questions about culture.
+  ['culture cultural religion religious faith race racist racism ethnic ethnicity halal beliefs belief ' +
+    'offend sensitive sensitivity tradition traditions background backgrounds nationality', 'cultural sensitivity respect'],
+  ['respect respectful disrespect disrespectful rude polite manners kind kindness courteous', 'respect mutual'],
+  // E1: ethos
+  ['ethos vision values value mission morals principles islamic islam identity', 'ethos vision values'],
+  // E2: posting responsibly
+  ['responsible responsibly careful sensible rumour rumours gossip misinformation fake spam meme memes ' +
+    'chain forward forwarded forwarding screenshot screenshots photo photos picture pictures video videos ' +
+    'image images', 'post responsibly'],
+  // E3: working with staff
+  ['cooperate collaborate together partnership support team', 'work together staff'],
+  ['work with|sort it ourselves|sort things out ourselves|go around the|go behind', 'work together staff'],
+  // E4: example, behaviour and speech
+  ['example behave behaviour behavior manner tone speech speak talk words', 'behaviour speech examples'],
+  ['role model|watch my language|watch our language|how we talk|how to talk|how we speak', 'examples behaviour speech'],
+  // E5: peaceful solutions through channels
+  ['resolve resolution solve solution fix settle mediate peaceful peacefully calm calmly proper official ' +
+    'channel channels procedure procedures process properly', 'peaceful solutions appropriate channels procedures'],
+  ['right way|best way|proper way|correct way|sort it out|sort this out|deal with it', 'solutions appropriate channels'],
+  // G1: grievances
+  ['complain complaint complaining moan moaning vent venting rant ranting whinge whine gripe grievance ' +
+    'unhappy criticise criticize criticism slag useless rubbish incompetent', 'air views grievances'],
+  ['not happy|fed up with|slag off|slagging off|have a go at', 'air views grievances'],
+  // G5: bullying
+  ['bully bullying mean nasty cruel horrible harass harassment harassing victimise victimize troll ' +
+    'trolling tease teasing torment excluded exclude isolate', 'bullying'],
+  ['picking on|picked on|pick on|picks on|ganging up|ganged up|gang up|leaving out|left out', 'bullying'],
+  // I1 and I5: abusive or personal comments
+  ['abuse abused abusive insult insults insulting personal idiot stupid names attack attacks', 'abusive personal comments'],
+  ['called him|called her|called me|called them|name calling|calling names|what i really think', 'abusive personal comments'],
+  // I2: anger and language
+  ['swear swore sworn swearing curse cursing cuss cussing profanity profane expletive expletives effing ' +
+    'language vulgar obscene', 'swearing offensive bad language'],
+  ['angry anger rage raging furious temper shout shouting yelling capitals caps', 'displays anger'],
+  ['f word|bad words|rude words|lost their temper|lost his temper|lost her temper|kicked off|kick off', 'anger swearing offensive bad language'],
+  // I3: disrepute
+  ['disrepute reputation disgrace disgraceful embarrass embarrassing shame shameful badmouth discredit', 'bringing disrepute'],
+  ['look bad|bad name|bad things about the school|bad mouth|bad press|make the school look', 'bringing disrepute'],
+  // I4: aggressive, defamatory, libellous
+  ['defame defamation defamatory slander slanderous libel libellous libelous lie lies lying liar false ' +
+    'untrue accuse accusation accusations allegation allegations allege', 'defamatory libellous'],
+  ['aggressive aggression hostile', 'aggressive'],
+  ['not true|not sure its true|made up', 'defamatory libellous'],
+  // I5: emails
+  ['email emails emailed', 'emails circulated sent'],
+  ['email all|emailing all|round robin|sent round|send round|mass email|group email', 'emails circulated'],
+  // I6: social media, challenging policy, individual children
+  ['facebook instagram twitter tiktok snapchat youtube online internet social publicly public', 'social media publicly'],
+  ['challenge challenging disagree disagreeing oppose against question questioning dispute protest', 'challenge policies'],
+  ['policy policies rule rules', 'policies'],
+  ['individual particular specific certain named', 'individual children issues'],
+  ['another child|another childs|other child|other childs|someone elses child|someone elses kid|a particular kid|' +
+    'a particular child|another kid|another kids|other kids', 'individual children'],
+  // I7: threats
+  ['threat threats threaten threatened threatening intimidate intimidating intimidation menace menacing ' +
+    'violence violent fight beat scary scare scared', 'threatening intimidating'],
+  ['sort out|sort you out|sort him out|sort her out|beat up|wait for|at the gate', 'threatening behaviour'],
+  // RC: raising concerns
+  ['report reporting concern concerns concerned worry worried worrying flag contact', 'concerned contact raising concerns'],
+  ['who do i tell|who do i contact|who should i tell|who to tell|who to contact|who do i speak to|' +
+    'who do i report|how do i report|raise a concern', 'contact concerned'],
+  ['school email|email the school|email address|phone the school|call the school|school office', 'emailing school office'],
+  // Asking what to do is a hint, not a topic: "someone is mean to my son, what do I do?" is about bullying first.
+  ['what do i do|what should i do|what can i do', 'contact'],
+  // SG: safeguarding
+  ['safeguarding safeguard danger dangerous unsafe hurt hurting harm harmed harming risk safety safe welfare ' +
+    'neglect neglected grooming groomed injury injured bruise bruises', 'safeguarding incidents seriously'],
+  ['at risk|not safe|being hurt|self harm|in danger', 'safeguarding incidents'],
+  // BA: breach actions
+  ['punish punishment punished consequence consequences penalty sanction sanctions ban banned banning ' +
+    'expel expelled kicked removed remove removal warning warned discipline disciplinary police criminal ' +
+    'crime lawyer solicitor sue legal court breach breached breaches break breaking broke', 'breach action warning banning removal'],
+  ['what happens if|what happens when|kicked out|thrown out|get in trouble|in trouble|breaks the rules|' +
+    'break the rules|breaking the rules|broke the rules', 'breach action'],
+  ['police authorities', 'authorities criminal'],
+  // PD: the Principal decides
+  ['principal headteacher headmaster headmistress decide decides decided decider decision', 'principal final decision'],
+  ['who decides|who decide|final say|last say|in charge|final decision|who makes the decision|who judges', 'principal final decision'],
+  // Everyday forms of policy words.
+  ['teacher teachers teaching ustadh ustadha ustaz ustaza tutor', 'teacher staff'],
+  ['kid kids son sons daughter daughters children boy girl', 'child pupil'],
+  ['mum mom mother dad father carer guardian', 'parent'],
+];
+
+// Words whose final "s" is not a plural: "news" must not meet "new", nor "maths" "math".
+const NOT_PLURAL = new Set(['news', 'maths', 'series', 'species', 'means', 'always', 'perhaps', 'christmas', 'bus', 'thanks']);
+
+/** Light stemming: strips plural, -ing and -ed so "bullied", "bullies" and "bullying" meet. */
+function stem(word: string): string {
+  let w = word;
+  if (w.length <= 3 || !/^[a-z]+$/.test(w)) return w;
+  if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
+  else if (w.endsWith('ied') && w.length > 4) w = `${w.slice(0, -3)}y`;
+  else if (w.endsWith('ing') && w.length >= 6) w = undouble(w.slice(0, -3));
+  else if (w.endsWith('ed') && w.length >= 5) w = undouble(w.slice(0, -2));
+  else if (w.endsWith('s') && !/(?:ss|us|is)$/.test(w) && !NOT_PLURAL.has(w)) w = w.slice(0, -1);
+  // "responsibly" and "responsible", "invite" and "invited", "share" and "sharing" all meet here.
+  if (w.endsWith('bly')) w = `${w.slice(0, -3)}bl`;
+  if (w.endsWith('e') && w.length > 3) w = w.slice(0, -1);
+  return w;
+}
+
+// "chatting" → "chatt" → "chat"; but "added" keeps its "dd" and "called" its "ll".
+function undouble(w: string): string {
+  return /([b-df-hj-kmnp-rtv-z])\1$/.test(w) && !/(?:dd|ll|ss|zz)$/.test(w) ? w.slice(0, -1) : w;
+}
+
+/** Lower-cased words, punctuation and diacritics gone. Never throws on valid strings. */
+function words(input: string, maxChars: number): string[] {
+  let s = input.slice(0, maxChars);
+  // Lone surrogates, including a pair the slice cut in half, would make NFKC and the /u regexes
+  // unpredictable, so they go first.
+  s = s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, ' ');
+  s = s.normalize('NFKC').slice(0, MAX_NORMALISED_CHARS).toLowerCase();
+  s = s.normalize('NFD').replace(/\p{M}+/gu, '');
+  s = s.replace(/\p{Cf}+/gu, '').replace(/\p{Cc}+/gu, ' ');
+  // "pleeease", "sooo mean": three or more of a letter are never English.
+  s = s.replace(/(\p{L})\1{2,}/gu, '$1$1');
+  // Apostrophes join words, so "don't" and "childs" stay whole; everything else splits.
+  return s.replace(/['\u2018\u2019`]/g, '').split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, MAX_TOKENS);
+}
+
+const stemAll = (text: string) => words(text, 10_000).filter((w) => !STOP.has(w)).map(stem);
+
+const WEAK = new Set(stemAll(WEAK_WORDS));
+const WORD_SYNONYMS = new Map<string, string[]>();
+const PHRASE_SYNONYMS: Array<{ phrase: string; terms: string[] }> = [];
+for (const [keys, target] of SYNONYMS) {
+  const terms = stemAll(target);
+  if (keys.includes('|')) {
+    for (const phrase of keys.split('|')) PHRASE_SYNONYMS.push({ phrase: ` ${words(phrase, 200).join(' ')} `, terms });
+  } else {
+    for (const key of keys.split(' ')) {
+      const k = stem(key);
+      WORD_SYNONYMS.set(k, [...new Set([...(WORD_SYNONYMS.get(k) ?? []), ...terms])]);
+    }
+  }
+}
+
+// Real words within reach of a policy or synonym word; correcting them would invent a match ("of
+// course" is not a curse, a "contract" is not a "contact"). Found by running the corrector over a few
+// thousand ordinary English words and the project's other parent phrasings.
+const PROTECTED = new Set(('course courses causes contract contracts compliant layer layers though tries violet ' +
+  'career careers rating ratings relatively fourth').split(' '));
+
+interface Index {
+  docs: Array<{ clause: Clause; tf: Map<string, number>; length: number }>;
+  idf: Map<string, number>;
+  avgLength: number;
+  /** Typo targets: unstemmed words from the clauses and synonym keys, bucketed by first letter. */
+  fuzzy: Map<string, string[]>;
+  known: Set<string>;
+  knownStems: Set<string>;
+  /** idf of a word found in one clause only. */
+  rareIdf: number;
+}
+
+const INDEX_CACHE = new WeakMap<Clause[], Index>();
+
+function buildIndex(clauses: Clause[]): Index {
+  const docs = clauses.map((clause) => {
+    const tokens = stemAll(typeof clause.text === 'string' ? clause.text : '');
+    const tf = new Map<string, number>();
+    for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
+    return { clause, tf, length: tokens.length };
+  });
+  const df = new Map<string, number>();
+  for (const d of docs) for (const t of d.tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+  const n = docs.length;
+  // The "+1" form of idf stays positive for a word in most clauses, so a common word never counts against a clause.
+  const idf = new Map<string, number>();
+  for (const [t, f] of df) idf.set(t, Math.log(1 + (n - f + 0.5) / (f + 0.5)));
+  const avgLength = n === 0 ? 1 : Math.max(1, docs.reduce((sum, d) => sum + d.length, 0) / n);
+
+  const known = new Set<string>();
+  for (const c of clauses) for (const w of words(typeof c.text === 'string' ? c.text : '', 10_000)) if (!STOP.has(w)) known.add(w);
+  for (const [keys] of SYNONYMS) for (const k of keys.split(/[\s|]+/)) if (k && !STOP.has(k)) known.add(k);
+  const fuzzy = new Map<string, string[]>();
+  // Short words sit one edit from too many ordinary words, so only longer ones are typo targets.
+  for (const w of known) {
+    if (w.length < 5 || !/^[a-z]+$/.test(w)) continue;
+    const bucket = fuzzy.get(w[0]!) ?? [];
+    bucket.push(w);
+    fuzzy.set(w[0]!, bucket);
+  }
+  return { docs, idf, avgLength, fuzzy, known, knownStems: new Set([...known].map(stem)),
+    rareIdf: Math.log(1 + (n - 1 + 0.5) / 1.5) };
+}
+
+function indexFor(clauses: Clause[]): Index {
+  let index = INDEX_CACHE.get(clauses);
+  if (index === undefined) {
+    index = buildIndex(clauses);
+    INDEX_CACHE.set(clauses, index);
+  }
+  return index;
+}
+
+// Three reusable rows, so a flood of distinct words allocates nothing per comparison.
+const ROWS = [new Int32Array(40), new Int32Array(40), new Int32Array(40)] as const;
+
+/**
+ * Optimal string alignment distance in which a substitution costs two. Real typos drop, double or
+ * swap letters ("bulying", "invte", "swaer" are one edit each), while changing one letter of a word
+ * usually makes another real word ("score"/"swore", "short"/"shout", "admin"/"admit"). Gives up past `max`.
+ */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max || a.length >= 40 || b.length >= 40) return max + 1;
+  let [prev2, prev, cur] = ROWS;
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 2;
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
+      cur[j] = d;
+      if (d < rowMin) rowMin = d;
+    }
+    if (rowMin > max) return max + 1;
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return prev[b.length]!;
+}
+
+function correctTypo(token: string, index: Index): string {
+  if (token.length < 5 || token.length > 30 || index.known.has(token) || STOP.has(token) || PROTECTED.has(token)) return token;
+  if (!/^[a-z]+$/.test(token)) return token;
+  // An inflection of a word the index already knows ("talking", "complained") is not a typo.
+  if (index.knownStems.has(stem(token))) return token;
+  // People rarely get the first letter wrong, and requiring it keeps each token to a handful of comparisons.
+  const max = token.length <= 8 ? 1 : 2;
+  let best = token;
+  let bestDistance = max + 1;
+  for (const w of index.fuzzy.get(token[0]!) ?? []) {
+    const d = editDistance(token, w, Math.min(max, bestDistance - 1));
+    if (d < bestDistance) { best = w; bestDistance = d; }
+  }
+  return best;
+}
+
+/** Query terms with weights: the parent's own words at 1 (weak ones less), synonym targets at SYNONYM_WEIGHT. */
+function queryTerms(question: string, index: Index): Map<string, number> {
+  const raw = words(question, MAX_QUESTION_CHARS);
+  const corrected = new Map<string, string>(); // floods repeat words, so each is looked up once
+  const tokens = raw.map((t) => {
+    const spoken = TEXT_SPEAK.get(t) ?? t;
+    let fixed = corrected.get(spoken);
+    if (fixed === undefined) { fixed = correctTypo(spoken, index); corrected.set(spoken, fixed); }
+    return fixed;
+  });
+  const weights = new Map<string, number>();
+  const add = (term: string, w: number) => { if (w > (weights.get(term) ?? 0)) weights.set(term, w); };
+  const joined = ` ${tokens.join(' ')} `;
+  for (const { phrase, terms } of PHRASE_SYNONYMS) if (joined.includes(phrase)) for (const t of terms) add(t, SYNONYM_WEIGHT);
+  for (const t of tokens) {
+    if (STOP.has(t)) continue;
+    const s = stem(t);
+    add(s, WEAK.has(s) ? WEAK_WEIGHT : 1);
+    for (const syn of WORD_SYNONYMS.get(s) ?? []) add(syn, WEAK.has(syn) ? WEAK_WEIGHT : SYNONYM_WEIGHT);
+  }
+  return weights;
+}
+
+function rank(question: string, clauses: Clause[], limit: number): Retrieved[] {
+  if (typeof question !== 'string' || !Array.isArray(clauses) || clauses.length === 0 || limit <= 0) return [];
+  const index = indexFor(clauses);
+  const query = queryTerms(question, index);
+  if (query.size === 0) return [];
+  const minScore = MIN_SCORE_IN_WORDS * index.rareIdf;
+  const scored: Retrieved[] = [];
+  for (const doc of index.docs) {
+    let score = 0;
+    const matched: string[] = [];
+    for (const [term, weight] of query) {
+      const f = doc.tf.get(term);
+      if (f === undefined) continue;
+      const idf = index.idf.get(term) ?? 0;
+      score += weight * idf * (f * (K1 + 1)) / (f + K1 * (1 - B + B * doc.length / index.avgLength));
+      matched.push(term);
+    }
+    if (score >= minScore) scored.push({ clause: doc.clause, score: Math.round(score * 1000) / 1000, matched });
+  }
+  // Ties keep policy order, so the same question always gets the same answer.
+  scored.sort((a, b) => b.score - a.score);
+  const top = scored[0]?.score ?? 0;
+  return scored.filter((r) => r.score >= top * RELATIVE_CUT).slice(0, limit);
+}
+
+/** Clauses ranked for a question, best first; empty when nothing applies. The index is cached per clauses array. */
+export function retrieveClauses(question: string, clauses: Clause[], limit: number = DEFAULT_LIMIT): Retrieved[] {
+  // Parents' messages reach this unfiltered, so a bug here must never take the bot down.
+  try {
+    const n = Number.isFinite(limit) ? Math.floor(limit) : DEFAULT_LIMIT;
+    return rank(question, clauses, n);
+  } catch {
+    return [];
+  }
+}
+
+/** Ratios with a zero denominator report 0, so an empty or one-sided sample never passes a threshold by accident. */
+export function scoreRetriever(samples: LabelledQuestion[], clauses: Clause[]): {
+  top1: number; top3: number; noneCorrect: number; count: number;
+} {
+  let answerable = 0, top1 = 0, top3 = 0, none = 0, noneCorrect = 0;
+  for (const sample of samples) {
+    const got = retrieveClauses(sample.question, clauses, 3).map((r) => r.clause.id);
+    if (sample.expected.length === 0) {
+      none++;
+      if (got.length === 0) noneCorrect++;
+      continue;
+    }
+    answerable++;
+    if (got[0] !== undefined && sample.expected.includes(got[0])) top1++;
+    if (got.some((id) => sample.expected.includes(id))) top3++;
+  }
+  return {
+    top1: answerable === 0 ? 0 : top1 / answerable,
+    top3: answerable === 0 ? 0 : top3 / answerable,
+    noneCorrect: none === 0 ? 0 : noneCorrect / none,
+    count: samples.length,
+  };
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import type { School } from '../config/schema.js';
+import type { Command } from '../core/commands.js';
+import { isPrivateMessage, type Context } from '../core/context.js';
+import { Cooldown } from '../core/cooldown.js';
+import { isGroupId, userPart } from '../core/ids.js';
+import type { Feature } from '../core/router.js';
+import { redact } from '../services/model.js';
+import { policyClauses, retrieveClauses, type Clause } from './ask-retriever.js';
+import { matchConcern } from './concern-matcher.js';
+
+const MAX_QUOTED = 3;
+
+/** Questions to the bot are usually short; a long private message is a story, not a question. */
+function looksLikeQuestion(text: string): boolean {
+  const trimmed = text.trim();
+  return trimmed.length <= 500 && (/\?\s*$/.test(trimmed) || /^(can|could|may|is|are|am|do|does|should|what|who|where|when|why|how|which)\b/i.test(trimmed));
+}
+
+/**
+ * Answers a question about the group's rules with the clauses of the code of conduct that apply,
+ * quoted word for word. Offline, a lexical retriever picks them; with a language model, the model
+ * picks clause ids from the closed list, and anything else it says is ignored. The bot's answer
+ * is always the school's own words and a fixed template around them.
+ */
+export function asking(school: School, answerConcern: (ctx: Context) => Promise<void>) {
+  const clauses = policyClauses(school);
+  const byId = new Map(clauses.map((c) => [c.id, c]));
+  const ids = clauses.map((c) => c.id) as [string, ...string[]];
+  const choice = z.strictObject({ clauseIds: z.array(z.enum(ids)).max(MAX_QUOTED), applies: z.boolean() });
+  // One answer per person per minute in a group; more go to them privately.
+  const groupAnswers = new Cooldown(60_000);
+
+  async function choose(ctx: Context, question: string): Promise<Clause[]> {
+    const { model } = ctx.services;
+    if (model) {
+      const name = ctx.event.kind === 'message' ? ctx.event.senderName : undefined;
+      const picked = await model.ask(
+        'ask',
+        { question: redact(question, [name]), clauses: clauses.map(({ id, text }) => ({ id, text })) },
+        choice,
+      );
+      if (picked) return picked.applies ? [...new Set(picked.clauseIds)].map((id) => byId.get(id)!) : [];
+    }
+    return retrieveClauses(question, clauses, MAX_QUOTED).map((r) => r.clause);
+  }
+
+  async function answer(ctx: Context, question: string): Promise<void> {
+    const event = ctx.event;
+    if (event.kind !== 'message') return;
+    if (!question.trim()) return ctx.answer(ctx.say('askHow'));
+    if (matchConcern(question).isConcern) return answerConcern(ctx);
+    const chosen = await choose(ctx, question);
+    ctx.log.debug('question answered', { clauses: chosen.map((c) => c.id).join(',') || 'none' });
+    const text = chosen.length
+      ? ctx.say('askAnswer', { quotes: chosen.map((c) => `“${c.text}”`).join('\n') })
+      : ctx.say('askNothing');
+    if (isGroupId(event.chat) && groupAnswers.check(`${event.chat} ${event.from}`, ctx.now()) !== 'first') {
+      return ctx.tell(event.from, text);
+    }
+    await ctx.answer(text);
+  }
+
+  const command: Command = {
+    name: 'ask',
+    help: 'helpAsk',
+    where: 'any',
+    run: (ctx) => answer(ctx, ctx.command.rest),
+  };
+
+  /** A question @-mentioning the bot in a group, or a question in a private chat. */
+  const addressed: Feature = async (ctx, next) => {
+    const event = ctx.event;
+    if (event.kind !== 'message') return next();
+    const self = ctx.services.self.id;
+    if (isGroupId(event.chat) && event.mentions.includes(self)) {
+      return answer(ctx, ctx.text.split(`@${userPart(self)}`).join(' '));
+    }
+    if (isPrivateMessage(ctx) && !event.forwarded && looksLikeQuestion(ctx.text)) return answer(ctx, ctx.text);
+    await next();
+  };
+
+  return { command, addressed };
+}
