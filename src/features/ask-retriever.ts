@@ -9,6 +9,7 @@
  * test/data/ask-questions.jsonl keeps the ranking honest.
  */
 import type { School } from '../config/schema.js';
+import { editDistance } from '../core/text.js';
 
 export interface Clause {
   id: string;
@@ -317,33 +318,6 @@ function indexFor(clauses: Clause[]): Index {
   return index;
 }
 
-// Three reusable rows, so a flood of distinct words allocates nothing per comparison.
-const ROWS = [new Int32Array(40), new Int32Array(40), new Int32Array(40)] as const;
-
-/**
- * Optimal string alignment distance in which a substitution costs two. Real typos drop, double or
- * swap letters ("bulying", "invte", "swaer" are one edit each), while changing one letter of a word
- * usually makes another real word ("score"/"swore", "short"/"shout", "admin"/"admit"). Gives up past `max`.
- */
-function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max || a.length >= 40 || b.length >= 40) return max + 1;
-  let [prev2, prev, cur] = ROWS;
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 2;
-      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
-      cur[j] = d;
-      if (d < rowMin) rowMin = d;
-    }
-    if (rowMin > max) return max + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
-  }
-  return prev[b.length]!;
-}
 
 function correctTypo(token: string, index: Index): string {
   if (token.length < 5 || token.length > 30 || index.known.has(token) || STOP.has(token) || PROTECTED.has(token)) return token;
@@ -355,7 +329,7 @@ function correctTypo(token: string, index: Index): string {
   let best = token;
   let bestDistance = max + 1;
   for (const w of index.fuzzy.get(token[0]!) ?? []) {
-    const d = editDistance(token, w, Math.min(max, bestDistance - 1));
+    const d = editDistance(token, w, Math.min(max, bestDistance - 1), 2);
     if (d < bestDistance) { best = w; bestDistance = d; }
   }
   return best;

@@ -12,6 +12,8 @@
  * test/data/concern-phrasings.jsonl keeps the rules honest.
  */
 
+import { editDistance } from '../core/text.js';
+
 export interface ConcernMatch { isConcern: boolean; score: number; reasons: string[] }
 export interface LabelledPhrase { text: string; concern: boolean }
 
@@ -109,30 +111,6 @@ const ABSENCE = new Set(['absent', 'absence', 'sick', 'poorly', 'dentist', 'appo
 const LAUGH_RE = /^(?:(?:ha){2,}h?|(?:he){2,}|lo+l|lmf?ao|rofl)$/;
 const LAUGH_EMOJI_RE = /[\u{1F602}\u{1F923}\u{1F605}\u{1F606}\u{1F639}]/u;
 
-// Three reusable rows, so a flood of distinct words allocates nothing per comparison. Key words are
-// at most 14 letters.
-const ROWS = [new Int32Array(32), new Int32Array(32), new Int32Array(32)] as const;
-
-/** Optimal string alignment distance, which counts a swap like "concren" as one edit. Gives up past `max`. */
-function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max || b.length >= 32) return max + 1;
-  let [prev2, prev, cur] = ROWS;
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
-      cur[j] = d;
-      if (d < rowMin) rowMin = d;
-    }
-    if (rowMin > max) return max + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
-  }
-  return prev[b.length]!;
-}
 
 function correctTypo(token: string): string | undefined {
   if (token.length < 4 || token.length > 24 || !/^[a-z]+$/.test(token)) return undefined;
