@@ -18,7 +18,7 @@ export const templateKeys = [
   'shareUnknown', 'shareUsage', 'adminNotice', 'adminNoticeAnonymous', 'adminNoticeNamed',
   'adminNoticeNoCategory', 'operatorFailed', 'operatorPaused', 'operatorFiles', 'operatorModelBudget',
   'adminNoticeShared', 'concernPrivately', 'deliveryEmail', 'deliveryFiles',
-  'flagCountedAfterSent', 'flagUnreadable', 'adminDeliveredEmail', 'adminDeliveredFiles',
+  'flagCountedAfterSent', 'flagCountedFailed', 'flagUnreadable', 'adminDeliveredEmail', 'adminDeliveredFiles',
   'reportFailedReporter', 'shareForward', 'emailReporterForward', 'emailFlagDetails',
   'emailForwardDetails', 'helpAsk', 'askAnswer', 'askNothing', 'askHow', 'privacyModelOn',
   'emailSummary',

@@ -5,7 +5,7 @@ import type { Feature } from '../core/router.js';
 import type { Report } from '../core/report.js';
 import type { ReportResult } from '../services/reports.js';
 import { looksUrgent } from '../services/triage.js';
-import { namedReporter } from './report-notices.js';
+import { adminsToTell, namedReporter } from './report-notices.js';
 
 /** Remembers a fingerprint of every group message, so a flagged quote can be checked later. */
 export function rememberGroupMessages(): Feature {
@@ -42,13 +42,12 @@ export async function confirmReport(
   }
   const { report } = result;
   if (result.kind === 'counted') {
-    const sent = report.delivery.state !== 'queued';
-    await ctx.tell(
-      reporter,
-      sent
-        ? ctx.say('flagCountedAfterSent', { reference: report.id })
-        : ctx.say('flagCounted', { reference: report.id, count: report.flaggedBy.length }),
-    );
+    const reply = {
+      queued: () => ctx.say('flagCounted', { reference: report.id, count: report.flaggedBy.length }),
+      sent: () => ctx.say('flagCountedAfterSent', { reference: report.id }),
+      failed: () => ctx.say('flagCountedFailed', { reference: report.id }),
+    }[report.delivery.state];
+    await ctx.tell(reporter, reply());
   } else if (result.kind === 'created') {
     await ctx.tell(reporter, received(report));
   } else {
@@ -130,7 +129,7 @@ export function shareCommand(): Command {
       const group = report.group && ctx.services.store.group(report.group.id);
       if (!group || !report.delivery.adminsNotified) return;
       const text = ctx.say('adminNoticeShared', { reference: report.id, reporterLine: namedReporter(report, ctx.services.messages) });
-      for (const admin of group.admins) if (admin !== event.from) await ctx.tell(admin, text);
+      for (const admin of adminsToTell(group, report)) await ctx.tell(admin, text);
     },
   };
 }

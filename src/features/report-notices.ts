@@ -4,6 +4,7 @@ import { errorCode } from '../core/router.js';
 import type { Messages } from '../core/messages.js';
 import type { Report } from '../core/report.js';
 import type { OutboxEvents } from '../services/outbox.js';
+import type { GroupRecord } from '../services/store.js';
 
 /**
  * Who hears about a report once it has left: the group's admins (without the reporter's name
@@ -41,9 +42,7 @@ export function reportNotices(
         category: report.category ?? messages.render('adminNoticeNoCategory'),
         reporterLine,
       });
-      // Neither the reporter nor the author of the reported message is told this way.
-      const author = report.messages[0]?.authorId;
-      for (const admin of group.admins) if (admin !== report.reporter.id && admin !== author) await tell(admin, text);
+      for (const admin of adminsToTell(group, report)) await tell(admin, text);
       report.delivery.adminsNotified = true;
       await store.saveReports(report);
     },
@@ -60,6 +59,12 @@ export function reportNotices(
       await tellOperator(services().messages.render('operatorModelBudget'));
     },
   };
+}
+
+/** The group's admins who hear about a report: never its reporter, nor the author of the reported message. */
+export function adminsToTell(group: GroupRecord, report: Report): string[] {
+  const author = report.messages[0]?.authorId;
+  return group.admins.filter((admin) => admin !== report.reporter.id && admin !== author);
 }
 
 export function namedReporter(report: Report, messages: Messages): string {
