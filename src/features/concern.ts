@@ -49,7 +49,9 @@ export function concerns(cooldownMs: number): Concerns {
     let isConcern = match.isConcern;
     const { model, self } = ctx.services;
     const addressed = !isGroupId(event.chat) || event.mentions.includes(self.id);
-    if (!isConcern && addressed && match.score > 0 && model) {
+    // "Unsure": the matcher saw a concern word or a reporting verb, not merely a question mark.
+    const unsure = match.reasons.some((r) => r.startsWith('action:') || r.startsWith('object:'));
+    if (!isConcern && addressed && unsure && model) {
       const opinion = await model.ask('concern', { message: redact(ctx.text, [event.senderName]) }, secondOpinion);
       isConcern = opinion?.asksHowToRaiseAConcern === true;
     }

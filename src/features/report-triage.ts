@@ -35,7 +35,8 @@ export function modelTriage(model: Model, school: School): (report: Report) => P
     );
     if (!picked) return;
     if (picked.clauseId !== 'none') report.category = labels.get(picked.clauseId);
-    const summary = picked.summary.trim();
-    if (summary && !unsafeSummary.test(summary)) report.summary = summary;
+    // One plain line: it cannot lay itself out like another reported message, and carries no numbers.
+    const summary = redact(picked.summary.replace(/\s+/g, ' ').replace(/-{3,}/g, '-').trim());
+    if (summary && !unsafeSummary.test(summary) && !/\bverbatim\b/i.test(summary)) report.summary = summary;
   };
 }

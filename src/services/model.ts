@@ -41,6 +41,13 @@ export function redact(text: string, knownNames: Array<string | undefined> = [])
   return out;
 }
 
+/** For logs: an HTTP status or an error's class, never a code from the server's body, which may echo a message. */
+function modelErrorCode(error: unknown): string {
+  if (error instanceof OpenAI.APIError) return error.status ? `HTTP ${error.status}` : error.name;
+  if (error instanceof SyntaxError) return 'EJSON';
+  return error instanceof Error ? error.name : 'unknown';
+}
+
 /**
  * An optional language model, used only to choose among things the bot already has (clauses of
  * the policy, yes or no, a category) and, for a report, to write a short summary that the email
@@ -77,13 +84,26 @@ export class Model {
     }
   }
 
-  /** Asks the model; resolves to undefined whenever the answer cannot be trusted or had no chance. */
+  /**
+   * Asks the model; resolves to undefined whenever the answer cannot be trusted or had no chance.
+   * Each attempt has timeoutSeconds and there is one retry; the whole call, a stalled answer and
+   * a long Retry-After included, ends at twice that plus a second, so a server that misbehaves
+   * cannot hold up the parents' messages queued behind it.
+   */
   async ask<T>(task: ModelTask, input: unknown, output: z.ZodType<T>): Promise<T | undefined> {
     if (!this.withinBudget()) return undefined;
     this.calls += 1;
     const log = this.options.log.child({ model: task });
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        abort.abort();
+        reject(Object.assign(new Error('model call timed out'), { name: 'ModelTimeout' }));
+      }, (2 * this.options.timeoutSeconds + 1) * 1000);
+    });
     try {
-      const response = await this.client.chat.completions.create({
+      const call = this.client.chat.completions.create({
         model: this.options.model,
         temperature: 0,
         max_tokens: 300,
@@ -95,7 +115,8 @@ export class Model {
           type: 'json_schema',
           json_schema: { name: task, strict: true, schema: z.toJSONSchema(output) as Record<string, unknown> },
         },
-      });
+      }, { signal: abort.signal });
+      const response = await Promise.race([call, deadline]);
       this.tokens += response.usage?.total_tokens ?? 0;
       const content = response.choices?.[0]?.message?.content;
       if (typeof content !== 'string' || content.length > 2000) {
@@ -109,8 +130,10 @@ export class Model {
       }
       return parsed.data;
     } catch (error) {
-      log.warn('model unavailable; answering offline', { code: error instanceof SyntaxError ? 'EJSON' : errorCode(error) });
+      log.warn('model unavailable; answering offline', { code: modelErrorCode(error) });
       return undefined;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BOT, GROUP, ROOT, jsonLines, person, sendsOf, simulate, tempDir, type SendLine } from './run-cli.js';
+import { parseMail } from '../support/smtp.js';
+import { askAnswerText, askNothingText, messages } from '../support/model-stub.js';
+import { BOT, GROUP, ROOT, jsonLines, person, sendsOf, simulate, tempDir, type OutLine, type SendLine } from './run-cli.js';
 
 /**
  * Every scenario file in test/scenarios/ runs through the simulator as a volunteer would run it.
@@ -25,8 +27,39 @@ const isRules = (s: SendLine) => s.text.startsWith('📋 Group guidelines');
 const isFullRules = (s: SendLine) => s.text.startsWith('📋 The Imam Muhammad Adam Institute');
 const isRulesPointer = (s: SendLine) => s.text.startsWith('The rules were posted a moment ago');
 
+type EmailLine = { type: 'email'; at: string; to: string[]; subject: string; reportId: string };
+/** Everything else a scenario's check may look at: every output line, and the storage folder it ran with. */
+interface Run {
+  lines: OutLine[];
+  emails: EmailLine[];
+  storage: string;
+}
+const emailsOf = (lines: OutLine[]) => lines.filter((l): l is EmailLine => l.type === 'email');
+/** The .eml files the run left in the outbox (no SMTP_URL is set for scenarios). */
+const outbox = (run: Run) => readdirSync(path.join(run.storage, 'outbox')).filter((f) => f.endsWith('.eml')).sort();
+const REFERENCE = /R-\d{6}-[A-Z2-9]{4}/;
+const referenceIn = (text: string) => REFERENCE.exec(text)?.[0];
+const to = (sends: SendLine[], who: string) => sends.filter((s) => s.chat === who);
+const isReportReceived = (s: SendLine) => /^Thank you\. Your report R-\d{6}-\w{4} about a message in Year 3 Parents is saved/.test(s.text);
+const isAdminNotice = (s: SendLine) => /^Report R-\d{6}-\w{4} about a message in Year 3 Parents /.test(s.text);
+const isUrgentAdvice = (s: SendLine) => /call 999/.test(s.text) && /Designated Safeguarding Lead/.test(s.text);
+/** A reporter's name or number must never reach an admin unless they sent !share. */
+function anonymous(s: SendLine, name: string, id: string) {
+  expect(s.text).not.toContain(name);
+  expect(s.text).not.toContain(id.split('@')[0]);
+}
+
+/**
+ * The reference of the first report in a run, pinned: references are random but seeded (the
+ * CLI's --seed, 1 by default, with the --start this test passes), and no random draw comes before
+ * the first report in share.jsonl, so it is always this one. share.jsonl sends `!share` with it,
+ * and `!share R-260105-WAS8` (a typo of it) to show an unknown reference. If the random sequence
+ * ever changes (a new draw before the first report), run the scenario once and update both.
+ */
+const SHARED_REFERENCE = 'R-260105-WAS9';
+
 /** What each known scenario must produce, keyed by file name. */
-const expectations: Record<string, (sends: SendLine[]) => void> = {
+const expectations: Record<string, (sends: SendLine[], run: Run) => void> = {
   'welcome.jsonl'(sends) {
     const [intro, welcome, ...rest] = sends;
     expect(rest).toEqual([]);
@@ -114,6 +147,31 @@ const expectations: Record<string, (sends: SendLine[]) => void> = {
     }
   },
 
+  'ask.jsonl'(sends) {
+    // Offline (no language model in a clean environment): every answer is the template around
+    // clauses of the code of conduct quoted word for word, chosen by the retriever.
+    const group = sends.filter(inGroup);
+    expect(group.map((s) => [s.quotedId, s.text])).toEqual([
+      ['a1', askAnswerText(['G6'])],
+      ['a2', askAnswerText(['PD', 'BA'])],
+      // An @-mention is a question too; the mention itself is not part of what is looked up.
+      ['a3', askAnswerText(['G2', 'E4'])],
+      // Nothing in the policy is about pick-up times: the bot says so and points to the school.
+      ['a4', askNothingText],
+      // A bare !ask gets an example of how to ask.
+      ['a7', `${messages.render('askHow')}\n\n${messages.footer()}`],
+    ]);
+    // The same parent asking again within the minute is answered privately, so the group is not flooded.
+    expect(sends.filter((s) => s.chat === person(2)).map((s) => s.text)).toEqual([askAnswerText(['G3'])]);
+    // A question in a private chat is answered there, quoting it; a private thank-you is not a question.
+    const privately = sends.filter((s) => s.chat === person(4));
+    expect(privately.map((s) => [s.quotedId, s.text])).toEqual([['a6', askAnswerText(['E2', 'G6'])]]);
+    // Chatter in the group that merely looks like a question (n1, n2) is not answered.
+    expect(sends.some((s) => s.quotedId === 'n1' || s.quotedId === 'n2' || s.quotedId === 'n3')).toBe(false);
+    expect(sends).toHaveLength(7);
+    for (const s of sends) expect(s).not.toHaveProperty('mentions');
+  },
+
   'help-privacy.jsonl'(sends) {
     expect(sends).toHaveLength(6);
     const [help, privacy, unknown, privateHelp, privatePrivacy, groupOnly] = sends;
@@ -134,6 +192,203 @@ const expectations: Record<string, (sends: SendLine[]) => void> = {
     expect(privatePrivacy!.text).toBe(privacy!.text);
     expect(groupOnly!.chat).toBe(person(2));
     expect(groupOnly!.text).toMatch(/^!pause works inside a group/);
+  },
+
+  'flag.jsonl'(sends, run) {
+    // Bilal's mum (002) flags Yusuf's dad's (004) message about a teacher at 08:02:10.
+    const reporter = person(2);
+    const flaggedAt = START_MS + (40 + 90) * 1000;
+    // Nothing in the group: the flag is not reposted or mentioned there.
+    expect(sends.filter(inGroup)).toEqual([]);
+    expect([...new Set(sends.map((s) => s.chat))].sort()).toEqual([person(1), reporter]);
+
+    const [confirmation, ...more] = to(sends, reporter);
+    expect(more).toEqual([]);
+    expect(isReportReceived(confirmation!)).toBe(true);
+    const reference = referenceIn(confirmation!.text)!;
+    // No mail server in a scenario: the volunteer passes it on, and the reporter is told so.
+    expect(confirmation!.text).toContain(`will be passed to the school (${SCHOOL_EMAIL}) by the volunteer who runs me`);
+    expect(confirmation!.text).not.toMatch(/will be emailed/);
+    expect(confirmation!.text).toMatch(/The school will see your name and number/);
+    expect(confirmation!.text).toContain(`!share ${reference}`);
+    expect(at(confirmation!)).toBeGreaterThanOrEqual(flaggedAt);
+
+    // One email, written to the outbox as an .eml file.
+    expect(run.emails).toEqual([expect.objectContaining({ to: [SCHOOL_EMAIL], reportId: reference })]);
+    const [email] = run.emails;
+    expect(email!.subject).toBe(`Parent WhatsApp group report ${reference}: Year 3 Parents`);
+    expect(Date.parse(email!.at)).toBeGreaterThanOrEqual(flaggedAt);
+    expect(outbox(run)).toEqual([`${reference}.eml`]);
+    const mail = parseMail(readFileSync(path.join(run.storage, 'outbox', `${reference}.eml`), 'utf8'));
+    expect(mail.text).toContain("----------\nHonestly Mrs Patel is a useless teacher, no wonder half the class can't read\n----------");
+    expect(mail.text).toMatch(/Author: Yusuf's dad/);
+    expect(mail.text).toMatch(/Reported by: a member of the group \(Bilal's mum/);
+    expect(mail.text).toMatch(/Reason: rude about a teacher/);
+    expect(mail.text).toMatch(/Quote checked: yes/);
+    // Only the reported message: not the chatter before and after it.
+    expect(mail.text).not.toMatch(/reading book/i);
+
+    // The group's admin hears privately that a report went, without who made it.
+    const [notice, ...moreNotices] = to(sends, person(1));
+    expect(moreNotices).toEqual([]);
+    expect(isAdminNotice(notice!)).toBe(true);
+    expect(notice!.text).toContain(reference);
+    expect(notice!.text).toContain('was saved for the school');
+    expect(notice!.text).toContain('The reporter is not named.');
+    expect(notice!.text).toContain('group guideline 1');
+    anonymous(notice!, "Bilal's mum", reporter);
+  },
+
+  'flag-duplicates.jsonl'(sends, run) {
+    // Bilal's mum (002), Amina (003) and Hana (005) flag the same message from Omar (006).
+    const [first, second, third] = [person(2), person(3), person(5)];
+    expect(sends.filter(inGroup)).toEqual([]);
+    // One report, one email, however many flag it.
+    expect(run.emails).toHaveLength(1);
+    const reference = run.emails[0]!.reportId;
+    expect(outbox(run)).toEqual([`${reference}.eml`]);
+
+    expect(to(sends, first)).toHaveLength(1);
+    expect(isReportReceived(to(sends, first)[0]!)).toBe(true);
+    expect(to(sends, first)[0]!.text).toContain(reference);
+    // The email had already been written when the others flagged: their flags are recorded, no count promised.
+    for (const later of [second, third]) {
+      const told = to(sends, later);
+      expect(told).toHaveLength(1);
+      expect(told[0]!.text).toMatch(new RegExp(`^Thank you\\. That message was already reported .*\\(${reference}\\), and I've recorded your flag`));
+      expect(told[0]!.text).not.toMatch(/members flagged/);
+    }
+    expect(at(to(sends, second)[0]!)).toBeGreaterThanOrEqual(START_MS + 65_000);
+    expect(at(to(sends, third)[0]!)).toBeGreaterThanOrEqual(START_MS + 95_000);
+    // The author hears nothing; the admin one notice, naming no one.
+    expect(to(sends, person(6))).toEqual([]);
+    const notices = to(sends, person(1));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.text).toContain(reference);
+    for (const [name, id] of [["Bilal's mum", first], ['Amina', second], ['Hana', third]] as const) anonymous(notices[0]!, name, id);
+  },
+
+  'flag-limit.jsonl'(sends, run) {
+    // Bilal's mum (002) flags m1..m6 five minutes apart from 08:02; the 6th, at 08:27, is one too many.
+    // At 09:32, an hour after the wait, she flags m6 again and it is taken.
+    const reporter = person(2);
+    expect(sends.filter(inGroup)).toEqual([]);
+    const told = to(sends, reporter);
+    expect(told).toHaveLength(7);
+    const accepted = [...told.slice(0, 5), told[6]!];
+    for (const s of accepted) expect(isReportReceived(s)).toBe(true);
+    const references = accepted.map((s) => referenceIn(s.text)!);
+    expect(new Set(references).size).toBe(6);
+
+    const refused = told[5]!;
+    expect(refused.text).toMatch(/^Sorry, you have sent 5 reports in the last hour, the most I can send for one person\./);
+    expect(refused.text).toContain(SCHOOL_EMAIL);
+    expect(refused.text).not.toMatch(REFERENCE);
+    expect(at(refused)).toBeGreaterThanOrEqual(START_MS + (2 * 60 + 25 * 60) * 1000);
+    // Ordinary reasons: no safeguarding advice with the refusal.
+    expect(told.some(isUrgentAdvice)).toBe(false);
+    expect(at(told[6]!) - at(refused)).toBeGreaterThanOrEqual(3_600_000);
+
+    // Six emails in all: five in the first hour, the sixth only after the wait.
+    expect(run.emails.map((e) => e.reportId)).toEqual(references);
+    expect(Date.parse(run.emails[5]!.at)).toBeGreaterThanOrEqual(at(refused) + 3_600_000);
+    expect(outbox(run)).toEqual(references.map((r) => `${r}.eml`).sort());
+    // The admin hears of each report that went, and of nothing else.
+    const notices = to(sends, person(1));
+    expect(notices.map((s) => referenceIn(s.text))).toEqual(references);
+    for (const s of notices) anonymous(s, "Bilal's mum", reporter);
+  },
+
+  'forward.jsonl'(sends, run) {
+    // Amina (003) forwards a message privately at 08:00:00 and adds a note at 08:00:45.
+    const reporter = person(3);
+    const stranger = person(50);
+    const [received, noteAdded, ...more] = to(sends, reporter);
+    expect(more).toEqual([]);
+    expect(received!.text).toMatch(/^Got it\. Anything you write to me in the next 2 minutes is added as your note/);
+    expect(received!.text).toContain('by the volunteer who runs me');
+    expect(received!.text).toMatch(/The school will see your name and number/);
+    const reference = referenceIn(received!.text)!;
+    expect(noteAdded!.text).toMatch(new RegExp(`^Note added to report ${reference}\\.`));
+
+    // One email, once the 2-minute window for notes has closed: not before.
+    expect(run.emails).toEqual([expect.objectContaining({ to: [SCHOOL_EMAIL], reportId: reference })]);
+    expect(Date.parse(run.emails[0]!.at)).toBeGreaterThanOrEqual(START_MS + 120_000);
+    expect(run.emails[0]!.subject).toContain(reference);
+    expect(run.emails[0]!.subject).not.toMatch(/URGENT/);
+    expect(outbox(run)).toEqual([`${reference}.eml`]);
+    const mail = parseMail(readFileSync(path.join(run.storage, 'outbox', `${reference}.eml`), 'utf8'));
+    expect(mail.text).toContain("Don't bother complaining to the school, the head teacher is a liar and covers for her staff");
+    expect(mail.text).toMatch(/Notes: This was posted in Year 3 Parents last night/);
+    expect(mail.text).toMatch(/Author: unknown: WhatsApp does not pass on who wrote a forwarded message/);
+
+    // Someone in none of the groups is refused, politely, and no report is made for them.
+    const refusal = to(sends, stranger);
+    expect(refusal).toHaveLength(1);
+    expect(refusal[0]!.text).toMatch(/^Sorry, I can only pass on reports from members of the parent groups I help in/);
+    expect(refusal[0]!.text).toContain(SCHOOL_EMAIL);
+    expect(refusal[0]!.text).not.toMatch(REFERENCE);
+    // A forward has no group: no admin is told, nothing is posted anywhere else.
+    expect([...new Set(sends.map((s) => s.chat))].sort()).toEqual([reporter, stranger]);
+  },
+
+  'urgent.jsonl'(sends, run) {
+    // Amina (003) flags a message saying a boy was hit by his dad and is scared to go home.
+    const reporter = person(3);
+    expect(run.emails).toHaveLength(1);
+    const [email] = run.emails;
+    expect(email!.subject).toMatch(/^URGENT/);
+    expect(email!.subject).toContain(email!.reportId);
+    expect(outbox(run)).toEqual([`${email!.reportId}.eml`]);
+    const mail = parseMail(readFileSync(path.join(run.storage, 'outbox', `${email!.reportId}.eml`), 'utf8'));
+    expect(mail.headers.importance).toBe('high');
+    expect(mail.text).toMatch(/Designated Safeguarding Lead/);
+
+    const [confirmation, advice, ...more] = to(sends, reporter);
+    expect(more).toEqual([]);
+    expect(isReportReceived(confirmation!)).toBe(true);
+    expect(confirmation!.text).toContain(email!.reportId);
+    expect(isUrgentAdvice(advice!)).toBe(true);
+    expect(advice!.text).toMatch(/^If anyone is in immediate danger, call 999 now/);
+    expect(advice!.text).toContain(SCHOOL_EMAIL);
+    expect(sends.filter(inGroup)).toEqual([]);
+    const notices = to(sends, person(1));
+    expect(notices).toHaveLength(1);
+    anonymous(notices[0]!, 'Amina', reporter);
+  },
+
+  'share.jsonl'(sends, run) {
+    // Bilal's mum (002) flags a message; the group has two admins (001, 008). See SHARED_REFERENCE.
+    const reporter = person(2);
+    expect(run.emails).toEqual([expect.objectContaining({ reportId: SHARED_REFERENCE })]);
+    expect(sends.filter(inGroup)).toEqual([]);
+
+    const [confirmation, unknown, shared, ...more] = to(sends, reporter);
+    expect(more).toEqual([]);
+    expect(isReportReceived(confirmation!)).toBe(true);
+    expect(confirmation!.text).toContain(`!share ${SHARED_REFERENCE}`);
+    // A mistyped reference is not someone else's report.
+    expect(unknown!.text).toMatch(/^I couldn't find a report R-260105-WAS8 made by you/);
+    expect(shared!.text).toMatch(new RegExp(`^Thank you\\. The admins of Year 3 Parents will be told that you made report ${SHARED_REFERENCE}\\.`));
+
+    // Another member cannot name herself (or anyone) as the reporter.
+    const other = to(sends, person(3));
+    expect(other).toHaveLength(1);
+    expect(other[0]!.text).toMatch(new RegExp(`^I couldn't find a report ${SHARED_REFERENCE} made by you`));
+
+    // Each admin: first the anonymous notice, then, only after !share, the reporter's name.
+    for (const admin of [person(1), person(8)]) {
+      const [notice, named, ...rest] = to(sends, admin);
+      expect(rest).toEqual([]);
+      expect(isAdminNotice(notice!)).toBe(true);
+      expect(notice!.text).toContain(SHARED_REFERENCE);
+      expect(notice!.text).toContain('The reporter is not named.');
+      anonymous(notice!, "Bilal's mum", reporter);
+      expect(named!.text).toMatch(new RegExp(`^About report ${SHARED_REFERENCE}: Reported by Bilal's mum, who agreed to be named\\.`));
+      expect(at(named!)).toBeGreaterThanOrEqual(at(shared!));
+    }
+    // The author of the flagged message hears nothing.
+    expect(to(sends, person(4))).toEqual([]);
   },
 };
 
@@ -172,6 +427,6 @@ describe('scenario files', () => {
       expect(s.text.trimEnd().endsWith(FOOTER)).toBe(true);
       if ('mentions' in s) expect(s.mentions!.length).toBeGreaterThan(0);
     }
-    expectations[file]?.(sends);
+    expectations[file]?.(sends, { lines, emails: emailsOf(lines), storage: path.join(temp.dir, 'storage') });
   });
 });
