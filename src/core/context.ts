@@ -60,7 +60,7 @@ export function isPrivateMessage(ctx: Context): ctx is Context & { event: Messag
   return ctx.event.kind === 'message' && !isGroupId(ctx.event.chat);
 }
 
-export function createContext(event: ChatEvent, text: string, services: Services, log: Logger): Context {
+export function createContext(event: ChatEvent, text: string, services: Services, log: () => Logger): Context {
   const { speaker, clock, messages, store } = services;
   const inGroup = isGroupId(event.chat);
   return {
@@ -71,7 +71,9 @@ export function createContext(event: ChatEvent, text: string, services: Services
     },
     text,
     services,
-    log,
+    get log() {
+      return log();
+    },
     now: () => clock.now(),
     isAdmin: (person) => (inGroup && store.group(event.chat)?.admins.includes(person)) ?? false,
     reply: (body, options) => speaker.post(event.chat, body, options),

@@ -10,6 +10,8 @@ const bulleted = (lines: string[]): string => lines.map((line) => `• ${line}`)
  */
 export class Messages {
   private readonly common: Record<string, string>;
+  /** Templates with no values of their own come out the same every time. */
+  private readonly rendered = new Map<TemplateKey, string>();
 
   constructor(
     private readonly templates: Templates,
@@ -42,8 +44,14 @@ export class Messages {
     };
   }
 
-  render(key: TemplateKey, values: Record<string, string | number> = {}): string {
-    return fill(this.templates[key], { ...this.common, ...values });
+  render(key: TemplateKey, values?: Record<string, string | number>): string {
+    if (values) return fill(this.templates[key], { ...this.common, ...values });
+    let text = this.rendered.get(key);
+    if (text === undefined) {
+      text = fill(this.templates[key], this.common);
+      this.rendered.set(key, text);
+    }
+    return text;
   }
 
   /** The parent-run identity that ends every message the bot posts in a group. */

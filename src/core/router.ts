@@ -34,10 +34,12 @@ export class Router {
       this.log.info('connected', { as: maskId(event.self) });
       return;
     }
-    const log = this.log.child({ event: eventLogId(event), kind: event.kind, chat: maskId(event.chat) });
+    // Most messages log nothing: the event's logger is made only when something is logged.
+    let child: Logger | undefined;
+    const log = () => (child ??= this.log.child({ event: eventLogId(event), kind: event.kind, chat: maskId(event.chat) }));
     if (event.kind === 'message' && !isPersonId(event.from)) {
       // Only people post messages; anything else (a group or broadcast id as sender) is noise.
-      log.warn('message ignored: sender is not a person');
+      log().warn('message ignored: sender is not a person');
       return;
     }
     try {
@@ -45,7 +47,7 @@ export class Router {
       const ctx = createContext(event, text, this.services, log);
       await this.run(ctx, 0);
     } catch (error) {
-      log.error('event failed', { code: errorCode(error) });
+      log().error('event failed', { code: errorCode(error) });
     }
   }
 

@@ -112,6 +112,17 @@ const LAUGH_RE = /^(?:(?:ha){2,}h?|(?:he){2,}|lo+l|lmf?ao|rofl)$/;
 const LAUGH_EMOJI_RE = /[\u{1F602}\u{1F923}\u{1F605}\u{1F606}\u{1F639}]/u;
 
 
+// Chat repeats the same words all day: each unknown word's correction is worked out once. The
+// cache starts again when full, so a flood of made-up words cannot grow it.
+const corrections = new Map<string, string | undefined>();
+function cachedCorrection(token: string): string | undefined {
+  if (corrections.has(token)) return corrections.get(token);
+  if (corrections.size >= 5000) corrections.clear();
+  const fixed = correctTypo(token);
+  corrections.set(token, fixed);
+  return fixed;
+}
+
 function correctTypo(token: string): string | undefined {
   if (token.length < 4 || token.length > 24 || !/^[a-z]+$/.test(token)) return undefined;
   const max = token.length <= 7 ? 1 : 2;
@@ -138,13 +149,11 @@ function normalise(input: string): { prepared: string; tokens: string[]; typos: 
   const raw = s.replace(/['\u2018\u2019`]/g, '').split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, MAX_TOKENS);
   const tokens: string[] = [];
   const typos: string[] = [];
-  const corrected = new Map<string, string | undefined>(); // floods repeat words, so each is looked up once
   raw.forEach((tok, i) => {
     let t = tok === 'hw' ? (HOW_FOLLOWERS.has(raw[i + 1] ?? '') ? 'how' : 'homework') : tok;
     t = TEXT_SPEAK.get(t) ?? t;
     if (!LEX.has(t) && !PROTECTED.has(t)) {
-      if (!corrected.has(t)) corrected.set(t, correctTypo(t));
-      const fixed = corrected.get(t);
+      const fixed = cachedCorrection(t);
       if (fixed !== undefined) { t = fixed; typos.push(`typo:${fixed}`); }
     }
     tokens.push(t);

@@ -50,6 +50,9 @@ export function createLogger(options: LoggerOptions): Logger {
   }
   return winston.createLogger({
     level: options.level,
+    // Each transport formats its own lines; the logger-wide default (json) would serialise every
+    // entry, even the debug lines the transports then drop.
+    format: winston.format((info) => info)(),
     transports,
     silent: transports.length === 0,
   });

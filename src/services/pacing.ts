@@ -14,12 +14,12 @@ export interface PacingOptions {
  * Every send goes through here. Each message gets its slot on the injected clock when it is
  * queued: no sooner than the chat's gap (plus jitter, so the rhythm does not look machine-made)
  * and the global gap allow. At its slot it goes to Bottleneck, which hands the transport one
- * message at a time, in order per chat. Because the waiting is done on the clock, a simulated
+ * message at a time, in order. Because the waiting is done on the clock, a simulated
  * run keeps the same pacing without waiting in real time, and never holds a queue while it waits.
  */
 export class Pacer {
-  private readonly perChat = new Bottleneck.Group({ maxConcurrent: 1 });
-  private readonly global = new Bottleneck({ maxConcurrent: 1 });
+  /** One send at a time, in slot order: slots are ordered per chat, so chats keep their order too. */
+  private readonly queue = new Bottleneck({ maxConcurrent: 1 });
   private readonly chatFreeAt = new Map<ChatId, number>();
   /** Send times already given out, in order: a new message takes the first free gap between them. */
   private slots: number[] = [];
@@ -40,10 +40,7 @@ export class Pacer {
     this.chatFreeAt.set(out.chat, slot + this.options.perChatGapMs + jitter);
     this.forgetQuietChats(now);
     this.clock.setTimer(slot - now, () =>
-      this.perChat
-        .key(out.chat)
-        .schedule(() => this.global.schedule(() => this.deliver(out)))
-        .catch((error: unknown) => this.onError(error, out)),
+      this.queue.schedule(() => this.deliver(out)).catch((error: unknown) => this.onError(error, out)),
     );
   }
 
@@ -72,6 +69,6 @@ export class Pacer {
   }
 
   async stop(): Promise<void> {
-    await this.global.stop({ dropWaitingJobs: false });
+    await this.queue.stop({ dropWaitingJobs: false });
   }
 }

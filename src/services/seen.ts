@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import type { ChatId } from '../core/ids.js';
 
 /**
@@ -7,6 +7,12 @@ import type { ChatId } from '../core/ids.js';
  */
 export class SeenMessages {
   private readonly entries = new Map<string, { hash: string; at: number }>();
+  /**
+   * Keys in the order they came, read from `head`: the oldest are found without walking the Map,
+   * whose deleted slots would otherwise be scanned again on every message once the cache is full.
+   */
+  private order: Array<{ key: string; at: number }> = [];
+  private head = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -14,13 +20,20 @@ export class SeenMessages {
   ) {}
 
   remember(chat: ChatId, id: string, text: string, at: Date): void {
+    const now = at.getTime();
     const key = `${chat} ${id}`;
-    this.entries.delete(key);
-    this.entries.set(key, { hash: digest(text), at: at.getTime() });
-    // Oldest first in a Map: trimming from the front keeps memory flat in a busy group.
-    for (const [oldest, entry] of this.entries) {
-      if (this.entries.size <= this.maxEntries && at.getTime() - entry.at < this.ttlMs) break;
-      this.entries.delete(oldest);
+    this.entries.set(key, { hash: digest(text), at: now });
+    this.order.push({ key, at: now });
+    while (this.head < this.order.length) {
+      const oldest = this.order[this.head]!;
+      if (this.entries.size <= this.maxEntries && now - oldest.at < this.ttlMs) break;
+      this.head += 1;
+      // A key seen again later has a newer entry: only the entry this record made is dropped.
+      if (this.entries.get(oldest.key)?.at === oldest.at) this.entries.delete(oldest.key);
+    }
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
     }
   }
 
@@ -35,6 +48,10 @@ export class SeenMessages {
   }
 }
 
+// crypto.hash (Node 20.12+) skips the Hash object; older Node 20 releases take the long way.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
+
 function digest(text: string): string {
-  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
+  const full = oneShot ? oneShot('sha256', text, 'base64url') : crypto.createHash('sha256').update(text).digest('base64url');
+  return full.slice(0, 22);
 }

@@ -1,0 +1,67 @@
+// Classifier quality on the project's own labelled sets: the offline concern matcher, and the
+// `!ask` retriever when the build has one.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { dist, DIST, emit, readJsonl, ROOT, round } from './lib.mjs';
+import { labelledConcernPhrasings } from './texts.mjs';
+
+const { scoreMatcher } = await dist('features/concern-matcher.js');
+const phrasings = labelledConcernPhrasings();
+const matcher = scoreMatcher(phrasings);
+
+const classifier = {
+  precision: round(matcher.precision, 3),
+  recall: round(matcher.recall, 3),
+  concernSamples: phrasings.length,
+  truePositives: matcher.truePositives,
+  falsePositives: matcher.falsePositives,
+  falseNegatives: matcher.falseNegatives,
+  trueNegatives: matcher.trueNegatives,
+  askTop1: null,
+  askTop3: null,
+  askNote: null,
+};
+
+const retrieverFile = path.join(DIST, 'features', 'ask-retriever.js');
+const questionsFile = path.join(ROOT, 'test', 'data', 'ask-questions.jsonl');
+if (!existsSync(retrieverFile)) classifier.askNote = 'no !ask retriever in this build (dist/features/ask-retriever.js)';
+else if (!existsSync(questionsFile)) classifier.askNote = 'no labelled set at test/data/ask-questions.jsonl';
+else {
+  const retriever = await dist('features/ask-retriever.js');
+  const { loadBenchConfig, tempDir } = await import('./lib.mjs');
+  const dir = await tempDir('ask');
+  const { config } = await loadBenchConfig(dir);
+  const clauses = retriever.policyClauses(config.school);
+  const questions = readJsonl(questionsFile);
+  // Top-k over the questions that have an answer: a hit when a clause the label lists is first (top-1)
+  // or among the first three (top-3). Questions labelled with no clause must get none.
+  let answerable = 0, top1 = 0, top3 = 0, none = 0, noneRight = 0;
+  for (const { question, expected } of questions) {
+    const got = retriever.retrieveClauses(question, clauses, 3).map((r) => r.clause.id);
+    if (!expected.length) {
+      none++;
+      if (!got.length) noneRight++;
+      continue;
+    }
+    answerable++;
+    if (got[0] !== undefined && expected.includes(got[0])) top1++;
+    if (got.some((id) => expected.includes(id))) top3++;
+  }
+  Object.assign(classifier, {
+    askTop1: round(top1 / answerable, 3),
+    askTop3: round(top3 / answerable, 3),
+    askNoAnswerRight: none ? round(noneRight / none, 3) : null,
+    askQuestions: questions.length,
+    askAnswerable: answerable,
+  });
+  // The project's own scorer, where there is one, must agree with the count above.
+  if (typeof retriever.scoreRetriever === 'function') {
+    const own = retriever.scoreRetriever(questions, clauses);
+    if (round(own.top1, 3) !== classifier.askTop1 || round(own.top3, 3) !== classifier.askTop3) {
+      classifier.askNote = `the project's scoreRetriever says top-1 ${round(own.top1, 3)}, top-3 ${round(own.top3, 3)}`;
+    }
+  }
+  const { rm } = await import('node:fs/promises');
+  await rm(dir, { recursive: true, force: true });
+}
+emit({ classifier });
