@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import type { LoadedConfig } from '../config/load.js';
 import { userPart, type PersonId } from '../core/ids.js';
 import type { Logger } from '../services/logger.js';
@@ -60,7 +60,8 @@ export async function runInteractive(options: { loaded: LoadedConfig; log: Logge
 
   let inPrivate = false;
   let messageCount = 0;
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  // Lines are read as a stream, so input pasted or piped in ahead of the prompt is not lost.
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
   const prompt = () => `\n[${me.name}${inPrivate ? ', private chat with the bot' : ` in ${GROUP_NAME}`}] > `;
   const say = async (text: string, quotedId?: string) => {
     const id = `m${++messageCount}`;
@@ -69,13 +70,9 @@ export async function runInteractive(options: { loaded: LoadedConfig; log: Logge
     await sim.transport.feed({ type: 'message', chat, from: me.id, id, text, name: me.name, quotedId, forwarded: false, mentions: [] });
   };
 
-  for (;;) {
-    let input: string;
-    try {
-      input = await rl.question(prompt());
-    } catch {
-      break; // input closed
-    }
+  rl.setPrompt(prompt());
+  rl.prompt();
+  for await (const input of rl) {
     const [word = '', ...restWords] = input.trim().split(/\s+/);
     const rest = restWords.join(' ');
     if (word === '/quit' || word === '/exit') break;
@@ -105,6 +102,8 @@ export async function runInteractive(options: { loaded: LoadedConfig; log: Logge
     } else if (word.startsWith('/')) process.stdout.write('Unknown control line; /help lists them.\n');
     else if (input.trim()) await say(input);
     await sim.clock.runOn(SETTLE_MS);
+    rl.setPrompt(prompt());
+    rl.prompt();
   }
   rl.close();
   await sim.finish();
