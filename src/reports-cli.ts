@@ -20,14 +20,18 @@ export async function reportsCommand(loaded: LoadedConfig, args: string[]): Prom
   const dir = loaded.config.storage.dir;
   if (args[0] === 'retry') {
     const reference = args[1]?.toUpperCase();
-    if (!reference) throw new Error('usage: npm run reports -- retry R-YYMMDD-XXXX');
+    if (!reference) {
+      process.stderr.write('usage: npm run reports -- retry R-YYMMDD-XXXX\n');
+      process.exitCode = 2;
+      return;
+    }
     const store = await Store.open(dir);
     try {
       const report = store.report(reference);
       if (!report) return void process.stdout.write(`No report ${reference} in ${dir}.\n`);
-      report.delivery = { state: 'queued', attempts: 0, nextAttemptAt: new Date().toISOString() };
-      // A fresh 72 hours of retries starts now.
-      report.createdAt = new Date().toISOString();
+      const now = new Date().toISOString();
+      // A fresh 72 hours of retries starts now; when the report was made stays as it was.
+      report.delivery = { state: 'queued', attempts: 0, nextAttemptAt: now, queuedAt: now };
       await store.saveReports(report);
       process.stdout.write(`${reference} is queued again; it is sent when the bot next runs.\n`);
     } finally {

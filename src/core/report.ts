@@ -48,5 +48,7 @@ export interface Report {
     sentAt?: string;
     /** Set when the admins were told the report went out. */
     adminsNotified?: boolean;
+    /** When retrying began, if not at creation (a failed report queued again by hand). */
+    queuedAt?: string;
   };
 }

@@ -143,7 +143,7 @@ export class Outbox {
       await this.events.paused(outcome.code);
       return;
     }
-    if (outcome.kind === 'permanent' || now.getTime() - Date.parse(report.createdAt) >= retryForMs) {
+    if (outcome.kind === 'permanent' || now.getTime() - Date.parse(delivery.queuedAt ?? report.createdAt) >= retryForMs) {
       delivery.state = 'failed';
       await this.store.saveReports(report);
       log.error('report failed for good', { code: outcome.code });
