@@ -1,11 +1,7 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { describe, expect, it } from '@jest/globals';
 import type { Report } from '../../src/core/report.js';
-import type { StoreData } from '../../src/services/store.js';
-import type { OutputLine } from '../../src/transports/simulator.js';
-import { ADMIN, BOT, GROUP, OTHER_GROUP, PARENT, groupLine, message, person, startBot, type TestBot } from '../support/bot.js';
-import { startSmtpServer, type SmtpTestServer } from '../support/smtp.js';
+import { ADMIN, BOT, GROUP, OTHER_GROUP, PARENT, groupLine, message, person, type TestBot } from '../support/bot.js';
+import { closedAfterEach, emailLines, onlyReport, pause, privately, storedReports, toGroup, toPerson } from '../support/reporting.js';
 
 /**
  * The care taken around a report, beyond getting it to the school: what the reporter is promised
@@ -22,41 +18,13 @@ const SCHOOL = 'school@imai.org.uk';
 const OFFICE_PHONE = '0121 496 0000';
 const FLAGGED = 'Mr Khan the teacher is useless and everyone knows it';
 
-const resources: Array<{ close(): Promise<void> }> = [];
-function track<T extends { close(): Promise<void> }>(resource: T): T {
-  resources.push(resource);
-  return resource;
-}
-afterEach(async () => {
-  for (const resource of resources.splice(0).reverse()) await resource.close().catch(() => undefined);
-});
+const { bot, smtpServer } = closedAfterEach();
 
-async function bot(options: Parameters<typeof startBot>[0] = {}): Promise<TestBot> {
-  return track(await startBot(options));
-}
-async function smtpServer(behaviour: Parameters<typeof startSmtpServer>[0] = 'accept'): Promise<SmtpTestServer> {
-  return track(await startSmtpServer(behaviour));
-}
-
-async function storedReports(dir: string): Promise<Report[]> {
-  return (JSON.parse(await readFile(path.join(dir, 'db.json'), 'utf8')) as StoreData).reports;
-}
-async function onlyReport(dir: string): Promise<Report> {
-  const reports = await storedReports(dir);
-  expect(reports).toHaveLength(1);
-  return reports[0]!;
-}
-
-const emailLines = (b: TestBot) => b.out.filter((l): l is Extract<OutputLine, { type: 'email' }> => l.type === 'email');
-const toPerson = (b: TestBot, who: string) => b.sends().filter((s) => s.chat === who).map((s) => s.text);
-const toGroup = (b: TestBot, chat = GROUP) => b.sends().filter((s) => s.chat === chat);
 
 const group = (admins: string[] = [ADMIN, ADMIN2]) => groupLine([ADMIN, ADMIN2, PARENT, AUTHOR, SECOND, THIRD], admins);
 const posted = (id: string, text = FLAGGED, from = AUTHOR) => message(from, text, { id, name: 'Sam Author' });
 const flag = (from: string, quotedId: string, reason = 'rude about a teacher', extra: Record<string, unknown> = {}) =>
   message(from, `!flag ${reason}`, { id: `flag-${from}-${quotedId}`, quotedId, ...extra });
-const pause = (seconds = 10) => ({ type: 'wait', seconds });
-const privately = (from: string, text: string, extra: Record<string, unknown> = {}) => message(from, text, { chat: from, ...extra });
 
 /** The notice an admin gets when a report has left: it always starts "Report R-… about a message in …". */
 const adminNotices = (b: TestBot, admin: string) => toPerson(b, admin).filter((t) => /^Report R-\d{6}-\w{4} about a message in /.test(t));

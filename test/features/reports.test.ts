@@ -1,11 +1,9 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { readFile, readdir } from 'node:fs/promises';
+import { describe, expect, it } from '@jest/globals';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Report } from '../../src/core/report.js';
-import type { StoreData } from '../../src/services/store.js';
-import type { OutputLine } from '../../src/transports/simulator.js';
-import { ADMIN, GROUP, PARENT, groupLine, message, person, startBot, type TestBot } from '../support/bot.js';
-import { parseMail, startSmtpServer, type SmtpTestServer } from '../support/smtp.js';
+import { ADMIN, PARENT, groupLine, message, person } from '../support/bot.js';
+import { parseMail, type SmtpTestServer } from '../support/smtp.js';
+import { closedAfterEach, emailLines, onlyReport, pause, privately, storedReports, toGroup, toPerson } from '../support/reporting.js';
 
 /**
  * Flags and forwards through the whole bot: what becomes a report, what the school's email
@@ -22,37 +20,11 @@ const FLAGGED = 'Mr Khan the teacher is useless and everyone knows it';
 const RISK = "he hit my son and I think he's in danger";
 const HOUR = 3_600_000;
 
-const resources: Array<{ close(): Promise<void> }> = [];
-function track<T extends { close(): Promise<void> }>(resource: T): T {
-  resources.push(resource);
-  return resource;
-}
-afterEach(async () => {
-  for (const resource of resources.splice(0).reverse()) await resource.close().catch(() => undefined);
-});
-
-async function bot(options: Parameters<typeof startBot>[0] = {}): Promise<TestBot> {
-  return track(await startBot(options));
-}
-async function smtpServer(behaviour: Parameters<typeof startSmtpServer>[0] = 'accept'): Promise<SmtpTestServer> {
-  return track(await startSmtpServer(behaviour));
-}
-
-async function storedReports(dir: string): Promise<Report[]> {
-  return (JSON.parse(await readFile(path.join(dir, 'db.json'), 'utf8')) as StoreData).reports;
-}
-async function onlyReport(dir: string): Promise<Report> {
-  const reports = await storedReports(dir);
-  expect(reports).toHaveLength(1);
-  return reports[0]!;
-}
+const { bot, smtpServer } = closedAfterEach();
 async function outboxFiles(dir: string): Promise<string[]> {
   return readdir(path.join(dir, 'outbox')).catch(() => []);
 }
 
-const emailLines = (b: TestBot) => b.out.filter((l): l is Extract<OutputLine, { type: 'email' }> => l.type === 'email');
-const toPerson = (b: TestBot, who: string) => b.sends().filter((s) => s.chat === who).map((s) => s.text);
-const toGroup = (b: TestBot) => b.sends().filter((s) => s.chat === GROUP);
 const mailOf = (smtp: SmtpTestServer, i = 0) => parseMail(smtp.received[i]!.raw);
 
 const group = (admins: string[] = [ADMIN]) => groupLine([ADMIN, ADMIN2, PARENT, AUTHOR, SECOND, THIRD], admins);
@@ -60,9 +32,6 @@ const posted = (id: string, text = FLAGGED, extra: Record<string, unknown> = {})
   message(AUTHOR, text, { id, name: 'Sam Author', ...extra });
 const flag = (from: string, quotedId: string, reason = 'rude about a teacher', name?: string) =>
   message(from, `!flag ${reason}`, { id: `flag-${from}-${quotedId}`, quotedId, ...(name ? { name } : {}) });
-/** A little simulated time for paced private answers to go out, well inside any window or retry. */
-const pause = (seconds = 10) => ({ type: 'wait', seconds });
-const privately = (from: string, text: string, extra: Record<string, unknown> = {}) => message(from, text, { chat: from, ...extra });
 
 describe('the same message flagged by several members', () => {
   it('makes one report and one email, recording all three flags', async () => {
