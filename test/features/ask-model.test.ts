@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { ADMIN, BOT, GROUP, PARENT, groupLine, message, person, startBot, type TestBot } from '../support/bot.js';
 import {
   INJECTION,
@@ -14,6 +14,7 @@ import {
   type ModelStub,
 } from '../support/model-stub.js';
 import { parseMail, startSmtpServer, type SmtpTestServer } from '../support/smtp.js';
+import { closedAfterEach } from '../support/reporting.js';
 
 /**
  * The optional language model through the whole bot: the real `openai` SDK talks to an
@@ -32,14 +33,8 @@ const FLAGGED = 'You’re all liars 🙄 and Mr Khan the teacher is useless.\nSo
 const SUMMARY_LABEL = 'Summary (machine-written, may be wrong; the message above is what was posted):';
 const HALF_CONCERN = "I'm a bit worried about something that happened at pickup";
 
-const resources: Array<{ close(): Promise<void> }> = [];
-function track<T extends { close(): Promise<void> }>(resource: T): T {
-  resources.push(resource);
-  return resource;
-}
-afterEach(async () => {
-  for (const resource of resources.splice(0).reverse()) await resource.close().catch(() => undefined);
-});
+// Everything a test opens is closed after it, newest first (a bot before the servers it talks to).
+const { track } = closedAfterEach();
 
 async function stubPlaying(behaviour: ModelBehaviour): Promise<ModelStub> {
   return track(await startModelStub(behaviour));

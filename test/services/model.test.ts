@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,7 @@ import {
   type ModelStub,
 } from '../support/model-stub.js';
 import { parseMail, startSmtpServer, type SmtpTestServer } from '../support/smtp.js';
+import { closedAfterEach } from '../support/reporting.js';
 
 /**
  * The Model service over the real `openai` SDK, against an OpenAI-compatible server on 127.0.0.1
@@ -36,14 +37,7 @@ const SCHOOL = 'school@imai.org.uk';
 const DAY = 86_400_000;
 
 // Everything a test opens is closed after it, newest first (a bot before the servers it talks to).
-const resources: Array<{ close(): Promise<void> }> = [];
-function track<T extends { close(): Promise<void> }>(resource: T): T {
-  resources.push(resource);
-  return resource;
-}
-afterEach(async () => {
-  for (const resource of resources.splice(0).reverse()) await resource.close().catch(() => undefined);
-});
+const { track, closeNow } = closedAfterEach();
 
 async function stubPlaying(behaviour: ModelBehaviour): Promise<ModelStub> {
   return track(await startModelStub(behaviour));
@@ -505,8 +499,7 @@ describe('report triage', () => {
     expect(refusing.attempts).toBeGreaterThanOrEqual(3);
     expect(stub.requestsFor('triage')).toHaveLength(1);
     // Kept for the restart: the bot's storage outlives this bot.
-    resources.splice(resources.indexOf(first), 1);
-    await first.close();
+    await closeNow(first);
 
     const accepting = track(await startSmtpServer('accept'));
     const second = await triageBot(stub, accepting, storageDir);

@@ -20,7 +20,14 @@ export function closedAfterEach() {
   afterEach(async () => {
     for (const resource of resources.splice(0).reverse()) await resource.close().catch(() => undefined);
   });
+  /** Closes one early, for a test that restarts the bot on the same storage. */
+  const closeNow = async (resource: { close(): Promise<void> }) => {
+    resources.splice(resources.indexOf(resource), 1);
+    await resource.close();
+  };
   return {
+    track,
+    closeNow,
     bot: async (options: Parameters<typeof startBot>[0] = {}): Promise<TestBot> => track(await startBot(options)),
     smtpServer: async (behaviour: Parameters<typeof startSmtpServer>[0] = 'accept'): Promise<SmtpTestServer> =>
       track(await startSmtpServer(behaviour)),
