@@ -38,7 +38,6 @@ interface PendingTimer {
   due: number;
   seq: number;
   fn: () => void | Promise<void>;
-  cancelled: boolean;
 }
 
 /**
@@ -63,11 +62,12 @@ export class SimulatedClock implements Clock {
   }
 
   setTimer(ms: number, fn: () => void | Promise<void>): Timer {
-    const timer: PendingTimer = { due: this.current + Math.max(0, ms), seq: this.seq++, fn, cancelled: false };
+    const timer: PendingTimer = { due: this.current + Math.max(0, ms), seq: this.seq++, fn };
     this.timers.push(timer);
     return {
       cancel: () => {
-        timer.cancelled = true;
+        const index = this.timers.indexOf(timer);
+        if (index !== -1) this.timers.splice(index, 1);
       },
     };
   }
@@ -76,7 +76,7 @@ export class SimulatedClock implements Clock {
     return new Promise((resolve) => this.setTimer(ms, resolve));
   }
 
-  /** Due time of the next live timer, if any. */
+  /** Due time of the next timer, if any. */
   nextDue(): number | undefined {
     return this.earliest()?.due;
   }
@@ -112,7 +112,6 @@ export class SimulatedClock implements Clock {
   }
 
   private earliest(): PendingTimer | undefined {
-    this.timers = this.timers.filter((t) => !t.cancelled);
     let best: PendingTimer | undefined;
     for (const t of this.timers) {
       if (!best || t.due < best.due || (t.due === best.due && t.seq < best.seq)) best = t;

@@ -22,7 +22,12 @@ const MAX_REST = 1000;
  * commands; `!!!`, `wow!` and `!1` are not.
  */
 export function parseCommand(raw: string): ParsedCommand | null {
-  const text = cleanText(raw).trimStart();
+  return readCommand(cleanText(raw));
+}
+
+/** parseCommand for text that is already clean (the context's `text`). */
+function readCommand(clean: string): ParsedCommand | null {
+  const text = clean.trimStart();
   const match = /^!\s*([A-Za-z]{1,40})(?![\p{L}\p{M}\p{N}])([\s\S]*)$/u.exec(text);
   if (!match) return null;
   const name = match[1]!.toLowerCase();
@@ -55,7 +60,7 @@ export function commandFeature(commands: Command[], unknownCooldownMs: number): 
   const unknownNotes = new Cooldown(unknownCooldownMs);
   return async (ctx, next) => {
     if (ctx.event.kind !== 'message') return next();
-    const parsed = parseCommand(ctx.text);
+    const parsed = readCommand(ctx.text);
     if (!parsed) return next();
     const event = ctx.event;
     const inGroup = !isPrivateMessage(ctx);

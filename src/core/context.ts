@@ -52,10 +52,6 @@ export interface Context {
   say(key: TemplateKey, values?: Record<string, string | number>): string;
 }
 
-export function isMessage(ctx: Context): ctx is Context & { event: MessageEvent } {
-  return ctx.event.kind === 'message';
-}
-
 export function isPrivateMessage(ctx: Context): ctx is Context & { event: MessageEvent } {
   return ctx.event.kind === 'message' && !isGroupId(ctx.event.chat);
 }
