@@ -4,8 +4,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/load.js';
 import { StorageError } from './services/durable-file.js';
 import { closeLogger, createLogger } from './services/logger.js';
-import { createSimulation } from './simulation.js';
-import { runScript } from './transports/simulator-script.js';
+import { createSimulation } from './cli/simulation.js';
+import { runScript } from './cli/script.js';
 
 const usage = `Parent Group Steward
 
@@ -47,7 +47,7 @@ async function simulate(args: string[]): Promise<void> {
   const log = createLogger({ level: loaded.config.log.level, dir: loaded.config.storage.dir, consoleLevel: 'warn' });
 
   if (values.script === undefined) {
-    const { runInteractive } = await import('./transports/simulator-interactive.js');
+    const { runInteractive } = await import('./cli/interactive.js');
     await runInteractive({ loaded, log, start, seed });
     await closeLogger(log);
     return;
@@ -85,11 +85,11 @@ async function main(argv: string[]): Promise<void> {
     case 'simulate':
       return simulate(rest);
     case 'reports': {
-      const { reportsCommand } = await import('./reports-cli.js');
+      const { reportsCommand } = await import('./cli/reports.js');
       return reportsCommand(load(), rest);
     }
     case 'start': {
-      const { runWhatsApp } = await import('./start.js');
+      const { runWhatsApp } = await import('./cli/start.js');
       return runWhatsApp(load());
     }
     case 'health': {

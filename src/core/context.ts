@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
 import type { TemplateKey } from '../config/templates.js';
-import type { Logger } from '../services/logger.js';
-import type { Model } from '../services/model.js';
+import type { Logger } from './log.js';
+import type { LanguageModel } from './model.js';
 import type { Reports } from '../services/reports.js';
 import type { SeenMessages } from '../services/seen.js';
 import type { GroupRecord, Store } from '../services/store.js';
@@ -26,7 +26,7 @@ export interface Services {
   /** The bot's own WhatsApp id: configured for the simulator, learnt from WhatsApp once connected. */
   self: { id: PersonId };
   /** The optional language model; absent, everything is answered offline. */
-  model?: Model;
+  model?: LanguageModel;
 }
 
 /** What a feature may touch. Nothing here knows whether WhatsApp or the simulator is on the other end. */

@@ -1,4 +1,4 @@
-import type { Logger } from '../services/logger.js';
+import { errorCode, type Logger } from './log.js';
 import { createContext, type Context, type Services } from './context.js';
 import { eventLogId, type InboundEvent } from './events.js';
 import { isPersonId, maskId } from './ids.js';
@@ -7,15 +7,6 @@ import { cleanText } from './text.js';
 /** A feature handles what it recognises and calls next() for everything else. */
 export type Feature = (ctx: Context, next: () => Promise<void>) => Promise<void>;
 
-/** A short code for logs: never an error's message, which may carry what someone wrote. */
-export function errorCode(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const { code, name } = error as { code?: unknown; name?: unknown };
-    if (typeof code === 'string' || typeof code === 'number') return String(code);
-    if (typeof name === 'string') return name;
-  }
-  return 'unknown';
-}
 
 /**
  * Hands each event to the features in order. One bad event never stops the bot: whatever a

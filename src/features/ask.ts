@@ -5,7 +5,7 @@ import { isPrivateMessage, type Context } from '../core/context.js';
 import { Cooldown } from '../core/cooldown.js';
 import { isGroupId, userPart } from '../core/ids.js';
 import type { Feature } from '../core/router.js';
-import { redact } from '../services/model.js';
+import { redact } from '../core/model.js';
 import { policyClauses, retrieveClauses, type Clause } from './ask-retriever.js';
 import { matchConcern } from './concern-matcher.js';
 

@@ -1,6 +1,6 @@
 import type { Services } from '../core/context.js';
 import { userPart } from '../core/ids.js';
-import { errorCode } from '../core/router.js';
+import { errorCode } from '../core/log.js';
 import type { Messages } from '../core/messages.js';
 import type { Report } from '../core/report.js';
 import type { OutboxEvents } from '../services/outbox.js';

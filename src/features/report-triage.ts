@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { School } from '../config/schema.js';
 import type { Report } from '../core/report.js';
-import { redact, type Model } from '../services/model.js';
+import { redact, type LanguageModel } from '../core/model.js';
 import { policyClauses } from './ask-retriever.js';
 
 // A summary is for the school to read, never something to act on: links, addresses and
@@ -13,7 +13,7 @@ const unsafeSummary = /https?:|www\.|[\w.+-]+@[\w-]+\.|\b(e-?mail|forward|send|c
  * 300 characters. Its answer only labels the email; the verbatim message stays above it, and
  * nothing it says changes what is sent or to whom.
  */
-export function modelTriage(model: Model, school: School): (report: Report) => Promise<void> {
+export function modelTriage(model: LanguageModel, school: School): (report: Report) => Promise<void> {
   const clauses = policyClauses(school);
   const labels = new Map<string, string>();
   school.policy.guidelines.forEach((g, i) => labels.set(g.id, `group guideline ${i + 1}: "${g.text}"`));

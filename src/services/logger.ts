@@ -2,7 +2,8 @@ import path from 'node:path';
 import winston from 'winston';
 import DailyRotateFile from 'winston-daily-rotate-file';
 
-export type Logger = winston.Logger;
+/** The winston logger behind the core's Logger: only the command line that made it closes it. */
+export type WinstonLogger = winston.Logger;
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
 export interface LoggerOptions {
@@ -19,7 +20,7 @@ export interface LoggerOptions {
  * Logs carry event ids, masked person ids and error codes. Message text and full phone numbers
  * never reach a log: callers pass ids through maskId and never pass bodies.
  */
-export function createLogger(options: LoggerOptions): Logger {
+export function createLogger(options: LoggerOptions): WinstonLogger {
   const transports: winston.transport[] = [...(options.extra ?? [])];
   if (options.consoleLevel !== 'silent') {
     transports.push(
@@ -59,7 +60,7 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 /** Resolves once the log files hold every line logged so far, so an exiting process keeps its last lines. */
-export async function closeLogger(logger: Logger): Promise<void> {
+export async function closeLogger(logger: WinstonLogger): Promise<void> {
   const files = logger.transports.filter((t): t is DailyRotateFile => t instanceof DailyRotateFile);
   const withinTwoSeconds = (work: Promise<unknown>) =>
     Promise.race([work, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);

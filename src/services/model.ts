@@ -3,10 +3,10 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
-import { errorCode } from '../core/router.js';
-import type { Logger } from './logger.js';
+import type { LanguageModel, ModelTask } from '../core/model.js';
+import { errorCode } from '../core/log.js';
+import type { Logger } from '../core/log.js';
 
-export type ModelTask = 'ask' | 'concern' | 'triage';
 
 export interface ModelOptions {
   apiKey: string | null;
@@ -22,25 +22,6 @@ export interface ModelOptions {
   onBudgetSpent: () => void;
 }
 
-const emailPattern = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;
-const numberPattern = /\+?\d[\d\s().-]{6,}\d/g;
-const mentionPattern = /@\d{5,}/g;
-const titledName = /\b(Mr|Mrs|Ms|Miss|Dr|Ustadh|Ustadha|Sheikh|Brother|Sister)\.?\s+[A-Z][\w'-]*/g;
-
-/**
- * Takes out what identifies people before text leaves the machine: email addresses, phone
- * numbers, @-mentions, titled names ("Mr Khan") and the names the bot knows from WhatsApp.
- */
-export function redact(text: string, knownNames: Array<string | undefined> = []): string {
-  let out = text.slice(0, 4000).replace(emailPattern, '[email]').replace(mentionPattern, '[person]');
-  out = out.replace(numberPattern, '[number]').replace(titledName, '[name]');
-  for (const name of knownNames) {
-    const trimmed = name?.trim();
-    if (trimmed && trimmed.length >= 2) out = out.split(trimmed).join('[name]');
-  }
-  return out;
-}
-
 /** For logs: an HTTP status or an error's class, never a code from the server's body, which may echo a message. */
 function modelErrorCode(error: unknown): string {
   if (error instanceof OpenAI.APIError) return error.status ? `HTTP ${error.status}` : error.name;
@@ -54,7 +35,7 @@ function modelErrorCode(error: unknown): string {
  * labels as machine-written. It never writes what the bot posts, never picks recipients, and
  * anything but a valid, schema-shaped answer is thrown away so the offline path is used.
  */
-export class Model {
+export class Model implements LanguageModel {
   private readonly client: OpenAI;
   private readonly prompts: Record<ModelTask, string>;
   private day = '';

@@ -4,7 +4,7 @@ import type { Clock, Timer } from '../core/clock.js';
 import type { Messages } from '../core/messages.js';
 import type { Random } from '../core/random.js';
 import type { Report } from '../core/report.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../core/log.js';
 import type { Mailer } from './mailer.js';
 import { renderReportEmail } from './report-email.js';
 import type { Store } from './store.js';

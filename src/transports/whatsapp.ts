@@ -2,8 +2,8 @@ import type { Chat, Client, GroupChat, GroupNotification, Message } from 'whatsa
 import type { Clock, Timer } from '../core/clock.js';
 import type { InboundEvent, Media, Outgoing, QuotedMessage, Transport } from '../core/events.js';
 import { isGroupId, maskId, type GroupId, type PersonId } from '../core/ids.js';
-import { errorCode } from '../core/router.js';
-import type { Logger } from '../services/logger.js';
+import { errorCode } from '../core/log.js';
+import type { Logger } from '../core/log.js';
 
 /** The part of whatsapp-web.js' Client the bot uses; tests pass a fake with the same types. */
 export type WhatsAppClient = Pick<

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/services/logger.js';
-import { createSimulation } from '../../src/simulation.js';
+import { createSimulation } from '../../src/cli/simulation.js';
 import { scenarioLine, type OutputLine } from '../../src/transports/simulator.js';
 import { GROUP, PARENT, START, groupLine, message, person, startBot, type TestBot } from '../support/bot.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
 import { closeLogger, createLogger } from '../../src/services/logger.js';
-import { createSimulation } from '../../src/simulation.js';
+import { createSimulation } from '../../src/cli/simulation.js';
 import { scenarioLine, type OutputLine } from '../../src/transports/simulator.js';
 import { simulate, writeScript } from '../cli/run-cli.js';
 import { ADMIN, BOT, GROUP, PARENT, START, person, startBot } from '../support/bot.js';

@@ -8,8 +8,10 @@ import winston from 'winston';
 import { z } from 'zod';
 import { projectRoot } from '../../src/config/load.js';
 import type { Report } from '../../src/core/report.js';
-import { createLogger, type Logger } from '../../src/services/logger.js';
-import { Model, redact, type ModelTask } from '../../src/services/model.js';
+import type { Logger } from '../../src/core/log.js';
+import { createLogger } from '../../src/services/logger.js';
+import { redact, type ModelTask } from '../../src/core/model.js';
+import { Model } from '../../src/services/model.js';
 import type { StoreData } from '../../src/services/store.js';
 import { ADMIN, GROUP, PARENT, START, groupLine, message, person, startBot, type TestBot } from '../support/bot.js';
 import {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
 import { closeLogger, createLogger } from '../../src/services/logger.js';
-import { createSimulation, type Simulation } from '../../src/simulation.js';
+import { createSimulation, type Simulation } from '../../src/cli/simulation.js';
 import type { OutputLine, ScenarioLine } from '../../src/transports/simulator.js';
 import { scenarioLine } from '../../src/transports/simulator.js';
 

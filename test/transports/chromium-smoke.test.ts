@@ -7,7 +7,7 @@ import Transport from 'winston-transport';
 import { loadConfig } from '../../src/config/load.js';
 import { SystemClock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/services/logger.js';
-import { clearStaleBrowserLocks, createWhatsAppClient, whatsappFolders } from '../../src/start.js';
+import { clearStaleBrowserLocks, createWhatsAppClient, whatsappFolders } from '../../src/cli/start.js';
 import { WhatsAppTransport } from '../../src/transports/whatsapp.js';
 
 const chromium = process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';

@@ -11,7 +11,8 @@ import { SimulatedClock } from '../../src/core/clock.js';
 import type { InboundEvent, MembershipEvent, MessageEvent } from '../../src/core/events.js';
 import { userPart } from '../../src/core/ids.js';
 import { seededRandom } from '../../src/core/random.js';
-import { createLogger, type Logger } from '../../src/services/logger.js';
+import type { Logger } from '../../src/core/log.js';
+import { createLogger } from '../../src/services/logger.js';
 import { WhatsAppTransport, type ConnectionState } from '../../src/transports/whatsapp.js';
 import {
   FakeWhatsApp,

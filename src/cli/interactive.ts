@@ -1,9 +1,9 @@
 import { createInterface } from 'node:readline';
 import type { LoadedConfig } from '../config/load.js';
 import { userPart, type PersonId } from '../core/ids.js';
-import type { Logger } from '../services/logger.js';
-import { createSimulation } from '../simulation.js';
-import type { OutputLine } from './simulator.js';
+import type { Logger } from '../core/log.js';
+import { createSimulation } from './simulation.js';
+import type { OutputLine } from '../transports/simulator.js';
 
 const GROUP = '120363000000000001@g.us';
 const GROUP_NAME = 'Year 3 Parents';

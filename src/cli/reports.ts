@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { LoadedConfig } from './config/load.js';
-import type { Report } from './core/report.js';
-import { formatUkTime } from './services/report-email.js';
-import { DurableJsonFile } from './services/durable-file.js';
-import { Store, type StoreData } from './services/store.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { Report } from '../core/report.js';
+import { formatUkTime } from '../services/report-email.js';
+import { DurableJsonFile } from '../services/durable-file.js';
+import { Store, type StoreData } from '../services/store.js';
 
 function line(report: Report): string {
   const d = report.delivery;

@@ -1,5 +1,5 @@
-import type { Simulation } from '../simulation.js';
-import { scenarioLine, type ScenarioLine } from './simulator.js';
+import type { Simulation } from './simulation.js';
+import { scenarioLine, type ScenarioLine } from '../transports/simulator.js';
 
 export interface ScriptResult {
   linesRun: number;

@@ -3,14 +3,15 @@ import path from 'node:path';
 import qrcode from 'qrcode';
 import qrcodeTerminal from 'qrcode-terminal';
 import wweb from 'whatsapp-web.js';
-import { createApp } from './app.js';
-import type { LoadedConfig } from './config/load.js';
-import type { Config } from './config/schema.js';
-import { SystemClock } from './core/clock.js';
-import { errorCode } from './core/router.js';
-import { Heartbeat } from './services/health.js';
-import { closeLogger, createLogger, type Logger } from './services/logger.js';
-import { WhatsAppTransport, type WhatsAppClient } from './transports/whatsapp.js';
+import { createApp } from '../app.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { SystemClock } from '../core/clock.js';
+import { errorCode } from '../core/log.js';
+import { Heartbeat } from '../services/health.js';
+import type { Logger } from '../core/log.js';
+import { closeLogger, createLogger } from '../services/logger.js';
+import { WhatsAppTransport, type WhatsAppClient } from '../transports/whatsapp.js';
 
 // whatsapp-web.js is CommonJS: its named exports exist only on the default import under ESM.
 const { Client, LocalAuth } = wweb;

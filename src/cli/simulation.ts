@@ -1,11 +1,11 @@
-import { createApp, type App } from './app.js';
-import type { LoadedConfig } from './config/load.js';
-import { Activity } from './core/activity.js';
-import { SimulatedClock } from './core/clock.js';
-import { seededRandom } from './core/random.js';
-import { errorCode } from './core/router.js';
-import type { Logger } from './services/logger.js';
-import { SimulatorTransport, type OutputLine, type ScenarioLine } from './transports/simulator.js';
+import { createApp, type App } from '../app.js';
+import type { LoadedConfig } from '../config/load.js';
+import { Activity } from '../core/activity.js';
+import { SimulatedClock } from '../core/clock.js';
+import { seededRandom } from '../core/random.js';
+import { errorCode } from '../core/log.js';
+import type { Logger } from '../core/log.js';
+import { SimulatorTransport, type OutputLine, type ScenarioLine } from '../transports/simulator.js';
 
 export interface SimulationOptions {
   loaded: LoadedConfig;
