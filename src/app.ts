@@ -1,35 +1,34 @@
 import path from 'node:path';
+import { projectRoot } from './config/load.js';
 import type { Config } from './config/schema.js';
 import type { Templates } from './config/templates.js';
 import { Activity } from './core/activity.js';
 import type { Clock } from './core/clock.js';
-import { commandFeature, type Command } from './core/commands.js';
-import type { Services } from './core/context.js';
 import type { InboundEvent, Outgoing } from './core/events.js';
-import { Messages } from './core/messages.js';
-import type { Random } from './core/random.js';
-import { errorCode } from './core/log.js';
-import { Router } from './core/router.js';
+import type { Feature } from './core/feature.js';
 import { maskId } from './core/ids.js';
+import { errorCode, type Logger } from './core/log.js';
+import { Messages } from './core/messages.js';
+import type { LanguageModel } from './core/model.js';
+import type { Random } from './core/random.js';
+import { Router } from './core/router.js';
+import type { Services } from './core/services.js';
 import { Speaker } from './core/speaker.js';
-import { adminCommands } from './features/admin.js';
+import { adminControls } from './features/admin.js';
 import { asking } from './features/ask.js';
-import { modelTriage } from './features/report-triage.js';
 import { concerns } from './features/concern.js';
-import { flagCommand, rememberGroupMessages, shareCommand } from './features/flag.js';
+import { flag, rememberGroupMessages, share } from './features/flag.js';
 import { forwardedReports } from './features/forward.js';
+import { allowedGroups, membership, PrivateContacts } from './features/groups.js';
+import { help } from './features/help.js';
+import { privacy } from './features/privacy.js';
 import { reportNotices } from './features/report-notices.js';
-import { allowedGroups, membership, rememberPrivateSenders } from './features/groups.js';
-import { helpCommand } from './features/help.js';
-import { privacyCommand } from './features/privacy.js';
-import { rulesCommand } from './features/rules.js';
+import { rules } from './features/rules.js';
 import { welcome } from './features/welcome.js';
-import type { Logger } from './core/log.js';
-import { fileMailer, smtpMailer } from './services/mailer.js';
+import type { Mailer } from './services/mailer.js';
 import { Outbox } from './services/outbox.js';
-import { Model } from './services/model.js';
 import { Pacer } from './services/pacing.js';
-import { projectRoot } from './config/load.js';
+import { modelTriage } from './services/report-triage.js';
 import { Reports } from './services/reports.js';
 import { SeenMessages } from './services/seen.js';
 import { Store } from './services/store.js';
@@ -51,48 +50,57 @@ export interface AppParts {
 export interface App {
   handle(event: InboundEvent): Promise<void>;
   readonly services: Services;
+  readonly reports: Reports;
   readonly outbox: Outbox;
   stop(): Promise<void>;
 }
 
-/** The composition root: config → services → features. The one place that knows every part. */
+const seconds = (n: number) => n * 1000;
+
+/** Mail leaves through SMTP when a server is set, else as .eml files; nodemailer loads only when needed. */
+async function openMailer(config: Config, outboxFolder: string): Promise<Mailer> {
+  const { smtpMailer, fileMailer } = await import('./services/mailer.js');
+  return config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.timeoutSeconds) : fileMailer(outboxFolder);
+}
+
+/** The optional language model: its client is loaded only when one is configured. */
+async function openModel(config: Config, clock: Clock, log: Logger): Promise<LanguageModel | undefined> {
+  if (!config.model.apiKey && !config.model.baseUrl) return undefined;
+  const { Model } = await import('./services/model.js');
+  return new Model({ ...config.model, promptsDir: path.join(projectRoot, 'prompts'), clock, log });
+}
+
+/**
+ * The composition root: config → services → features → router, each built from what is above
+ * it. The one place that knows every part.
+ */
 export async function createApp(parts: AppParts): Promise<App> {
-  const { config, clock, log } = parts;
+  const { config, clock, log, random } = parts;
   const activity = parts.activity ?? new Activity();
+
+  // Services.
   const store = await Store.open(config.storage.dir);
   const messages = new Messages(parts.templates, config.school, config.bot.name);
-  const pacer = new Pacer(config.pacing, clock, parts.random, parts.deliver, (error, out) =>
+  const pacer = new Pacer(config.pacing, clock, random, parts.deliver, (error, out) =>
     log.error('send failed', { chat: maskId(out.chat), code: errorCode(error) }),
   );
-  const cooldownMs = (seconds: number) => seconds * 1000;
-  const privateContacts = new Set<string>();
+  const contacts = new PrivateContacts();
   const speaker = new Speaker(
     messages,
     (out) => pacer.send(out),
-    (person) => person === config.bot.operator || privateContacts.has(person) || store.groupsOf(person).length > 0,
+    (person) => person === config.bot.operator || contacts.has(person) || store.groupsOf(person).length > 0,
   );
   const outboxFolder = path.join(config.storage.dir, 'outbox');
-  const mailer = config.mail.smtpUrl
-    ? smtpMailer(config.mail.smtpUrl, config.mail.timeoutSeconds)
-    : fileMailer(outboxFolder);
-  const notices = reportNotices(() => services, mailer.mode === 'files' ? outboxFolder : undefined);
-  const model =
-    config.model.apiKey || config.model.baseUrl
-      ? new Model({
-          ...config.model,
-          promptsDir: path.join(projectRoot, 'prompts'),
-          clock,
-          log,
-          onBudgetSpent: () => void notices.modelBudgetSpent(),
-        })
-      : undefined;
-  const outbox = new Outbox(store, mailer, clock, parts.random, messages, config, log, {
-    ...notices,
-    async sent(report, email) {
-      parts.onEmail?.({ at: clock.now(), to: email.accepted, subject: email.subject, reportId: report.id });
-      await notices.sent(report, email);
-    },
-  }, model && modelTriage(model, config.school));
+  const mailer = await openMailer(config, outboxFolder);
+  const model = await openModel(config, clock, log);
+  const reports = new Reports(store, clock, random, config, log);
+  if (parts.onEmail) {
+    const onEmail = parts.onEmail;
+    reports.events.on('delivered', (report, email) =>
+      onEmail({ at: clock.now(), to: email.accepted, subject: email.subject, reportId: report.id }),
+    );
+  }
+  const outbox = new Outbox(reports, mailer, clock, random, messages, config, log, model && modelTriage(model, config.school));
   const services: Services = {
     config,
     store,
@@ -101,52 +109,40 @@ export async function createApp(parts: AppParts): Promise<App> {
     messages,
     speaker,
     mailMode: mailer.mode,
-    reports: new Reports(store, outbox, clock, parts.random, config),
+    reports,
     seen: new SeenMessages(config.reports.seenCacheHours * 3_600_000),
     self: { id: config.bot.id },
     model,
   };
-  const concern = concerns(cooldownMs(config.concern.cooldownSeconds));
-  const ask = asking(config.school, concern.answer);
 
-  const commands: Command[] = [
-    rulesCommand(cooldownMs(config.rules.cooldownSeconds)),
-    helpCommand(() => commands, cooldownMs(config.rules.cooldownSeconds)),
-    privacyCommand(cooldownMs(config.rules.cooldownSeconds)),
+  // Features, in the order each event meets them. Commands sit together: a command stops at its
+  // own feature, and an unknown one after the last of them, before the features for plain messages.
+  const concern = concerns(seconds(config.concern.cooldownSeconds));
+  const ask = asking(config.school, seconds(config.ask.cooldownSeconds), concern.answer);
+  const features: Feature[] = [
+    reportNotices(services, mailer.mode === 'files' ? outboxFolder : undefined),
+    allowedGroups(config),
+    contacts.feature,
+    membership(),
+    rememberGroupMessages(),
+    welcome(services),
+    rules(seconds(config.rules.cooldownSeconds)),
+    help(seconds(config.commands.cooldownSeconds)),
+    privacy(seconds(config.commands.cooldownSeconds)),
     ask.command,
-    flagCommand(),
-    shareCommand(),
-    ...adminCommands(config.welcome.enabled),
+    flag(),
+    share(),
+    ...adminControls(),
+    forwardedReports(),
+    concern.feature,
+    ask.addressed,
   ];
-  const publicCommands = () =>
-    commands
-      .filter((c) => !c.adminOnly && c.help)
-      .map((c) => `!${c.name}`)
-      .join(' · ');
-
-  const router = new Router(
-    [
-      allowedGroups(config),
-      rememberPrivateSenders(privateContacts),
-      membership(),
-      rememberGroupMessages(),
-      welcome(services, {
-        windowMs: config.welcome.batchWindowSeconds * 1000,
-        maxDelayMs: config.welcome.batchWindowSeconds * 6000,
-        commands: publicCommands,
-      }),
-      commandFeature(commands, cooldownMs(config.rules.cooldownSeconds)),
-      forwardedReports(),
-      concern.feature,
-      ask.addressed,
-    ],
-    services,
-    log,
-  );
+  const router = new Router(features, services, log, seconds(config.commands.cooldownSeconds));
 
   outbox.kick();
   return {
     services,
+    reports,
     outbox,
     handle: (event) => activity.track(() => router.handle(event)),
     async stop() {

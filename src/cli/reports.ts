@@ -3,6 +3,9 @@ import type { LoadedConfig } from '../config/load.js';
 import type { Report } from '../core/report.js';
 import { formatUkTime } from '../services/report-email.js';
 import { DurableJsonFile } from '../services/durable-file.js';
+import { SystemClock } from '../core/clock.js';
+import { closeLogger, createLogger } from '../services/logger.js';
+import { Reports } from '../services/reports.js';
 import { Store, type StoreData } from '../services/store.js';
 
 function line(report: Report): string {
@@ -26,16 +29,17 @@ export async function reportsCommand(loaded: LoadedConfig, args: string[]): Prom
       return;
     }
     const store = await Store.open(dir);
+    const log = createLogger({ level: 'warn' });
     try {
-      const report = store.report(reference);
+      // The same service the bot uses, so a report is queued again exactly as the bot would.
+      const reports = new Reports(store, new SystemClock(() => undefined), Math.random, loaded.config, log);
+      const report = reports.report(reference);
       if (!report) return void process.stdout.write(`No report ${reference} in ${dir}.\n`);
-      const now = new Date().toISOString();
-      // A fresh 72 hours of retries starts now; when the report was made stays as it was.
-      report.delivery = { state: 'queued', attempts: 0, nextAttemptAt: now, queuedAt: now };
-      await store.saveReports(report);
+      await reports.requeue(report);
       process.stdout.write(`${reference} is queued again; it is sent when the bot next runs.\n`);
     } finally {
       await store.close();
+      await closeLogger(log);
     }
     return;
   }

@@ -6,6 +6,15 @@ const email = z.string().trim().email('must be an email address');
 const seconds = z.number().finite().min(0).max(86_400);
 const text = z.string().trim().min(1);
 
+const pattern = text.refine((source) => {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a valid regular expression');
+
 const clause = z.strictObject({ id: text, text });
 const guideline = z.strictObject({ id: text, short: text, text });
 
@@ -31,7 +40,7 @@ export const schoolSchema = z.strictObject({
   }),
 });
 
-export const configSchema = z.strictObject({
+const configShape = z.strictObject({
   school: schoolSchema,
   bot: z.strictObject({
     id: personId,
@@ -41,9 +50,19 @@ export const configSchema = z.strictObject({
     operator: personId.nullable(),
     groups: z.union([z.literal('all'), z.array(groupId).min(1)]),
   }),
-  welcome: z.strictObject({ enabled: z.boolean(), batchWindowSeconds: seconds.max(600) }),
+  welcome: z.strictObject({
+    enabled: z.boolean(),
+    /** Quiet time after the last join before one welcome goes out for the whole burst. */
+    batchWindowSeconds: seconds.max(600),
+    /** Joins that keep trickling in cannot hold a welcome back longer than this. */
+    maxDelaySeconds: seconds.max(3600),
+  }),
   rules: z.strictObject({ cooldownSeconds: seconds }),
   concern: z.strictObject({ cooldownSeconds: seconds }),
+  /** !help, !privacy and the private note about a mistyped command. */
+  commands: z.strictObject({ cooldownSeconds: seconds }),
+  /** One answer to a question per person in a group per this time; more go to them privately. */
+  ask: z.strictObject({ cooldownSeconds: seconds }),
   pacing: z.strictObject({
     perChatGapMs: z.number().int().min(0).max(600_000),
     globalGapMs: z.number().int().min(0).max(600_000),
@@ -60,12 +79,20 @@ export const configSchema = z.strictObject({
     timeoutSeconds: z.number().min(1).max(600),
     /** How long a report keeps being retried before it counts as failed. */
     retryForHours: z.number().min(1).max(24 * 30),
+    /** The wait after a first failed attempt; it doubles after each one, up to the longest. */
+    firstRetrySeconds: z.number().min(1).max(3600),
+    longestRetryMinutes: z.number().min(1).max(24 * 60),
   }),
   reports: z.strictObject({
     perPersonPerHour: z.number().int().min(1).max(100),
     forwardNoteWindowSeconds: seconds.max(3600),
     retentionDays: z.number().min(1).max(365),
     seenCacheHours: z.number().min(1).max(24 * 14),
+    /**
+     * The offline first look at a report: the first category whose words (a regular expression,
+     * matched against the report's text in lower case) appear labels the email with its clause.
+     */
+    categories: z.array(z.strictObject({ clause: text, words: pattern })),
   }),
   model: z.strictObject({
     apiKey: z.string().trim().min(1).nullable(),
@@ -80,10 +107,31 @@ export const configSchema = z.strictObject({
     /** Debian's chromium: puppeteer's own browser download is not used. */
     chromiumPath: text,
     headless: z.boolean(),
+    /** How long a reply waits for WhatsApp to reconnect before it is given up. */
+    sendWaitMinutes: z.number().min(1).max(24 * 60),
+    /** Reconnecting waits this long at first, doubling up to the longest. */
+    firstRetrySeconds: z.number().min(1).max(600),
+    longestRetrySeconds: z.number().min(1).max(3600),
   }),
   storage: z.strictObject({ dir: text }),
   log: z.strictObject({ level: z.enum(['error', 'warn', 'info', 'debug']) }),
 });
 
+/** Checks across sections: a category must name a clause the policy has, or it would never label anything. */
+export const configSchema = configShape.superRefine((config, issues) => {
+  const { guidelines, inappropriate } = config.school.policy;
+  const clauses = new Set([...guidelines, ...inappropriate].map((c) => c.id));
+  config.reports.categories.forEach((category, index) => {
+    if (!clauses.has(category.clause)) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['reports', 'categories', index, 'clause'],
+        message: `names no clause of the policy's guidelines or inappropriate activities (${[...clauses].join(', ')})`,
+      });
+    }
+  });
+});
+
 export type Config = z.infer<typeof configSchema>;
+export type ReportCategory = Config['reports']['categories'][number];
 export type School = Config['school'];

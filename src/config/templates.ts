@@ -12,7 +12,7 @@ export const templateKeys = [
   'emailSubject', 'emailSubjectUrgent', 'emailBody', 'emailUrgentNote', 'emailMessage',
   'emailAttachment', 'emailAttachmentMissing', 'emailForwardAuthor', 'emailForwardSent',
   'emailForwardGroup', 'emailReporterMember', 'emailReporterAdmin', 'emailVerifiedYes',
-  'emailVerifiedNo', 'emailNone', 'emailNoCategory', 'emailNotesWindow', 'helpFlag', 'helpForward',
+  'emailVerifiedNo', 'emailNone', 'emailNoCategory', 'helpFlag', 'helpForward',
   'flagNoQuote', 'flagOwnMessage', 'flagReceived', 'flagCounted', 'reportLimited', 'urgentAdvice',
   'forwardReceived', 'forwardAdded', 'forwardNoteAdded', 'forwardStranger', 'shareDone',
   'shareUnknown', 'shareUsage', 'adminNotice', 'adminNoticeAnonymous', 'adminNoticeNamed',

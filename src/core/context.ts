@@ -1,32 +1,25 @@
-import type { Config } from '../config/schema.js';
 import type { TemplateKey } from '../config/templates.js';
-import type { Logger } from './log.js';
-import type { LanguageModel } from './model.js';
-import type { Reports } from '../services/reports.js';
-import type { SeenMessages } from '../services/seen.js';
-import type { GroupRecord, Store } from '../services/store.js';
-import type { Clock } from './clock.js';
 import type { ParsedCommand } from './commands.js';
 import type { ChatEvent, MessageEvent } from './events.js';
 import { isGroupId, type PersonId } from './ids.js';
-import type { Messages } from './messages.js';
-import type { Speaker, SpeakOptions } from './speaker.js';
+import type { Logger } from './log.js';
+import type { GroupRecord, Services } from './services.js';
+import type { SpeakOptions } from './speaker.js';
 
-export interface Services {
-  config: Config;
-  store: Store;
-  clock: Clock;
-  log: Logger;
-  messages: Messages;
-  speaker: Speaker;
-  /** How reports leave the machine, for !status and !privacy. */
-  mailMode: 'smtp' | 'files';
-  reports: Reports;
-  seen: SeenMessages;
-  /** The bot's own WhatsApp id: configured for the simulator, learnt from WhatsApp once connected. */
-  self: { id: PersonId };
-  /** The optional language model; absent, everything is answered offline. */
-  model?: LanguageModel;
+/** What one feature leaves for a later one while an event passes through them. */
+export interface EventState {
+  /** The message is this command (parsed once, before any feature runs). */
+  command?: ParsedCommand;
+  /** People who have just joined the group, as the membership feature worked out. */
+  newcomers?: PersonId[];
+}
+
+/** The bot's features as a person meets them, for !help and the welcome. */
+export interface Catalogue {
+  /** Help lines of every feature, in order. */
+  helpLines: TemplateKey[];
+  /** `!rules · !help · …`: the commands anyone may use. */
+  publicCommands: string;
 }
 
 /** What a feature may touch. Nothing here knows whether WhatsApp or the simulator is on the other end. */
@@ -36,10 +29,8 @@ export interface Context {
   readonly group: GroupRecord | undefined;
   /** The message's text, cleaned for matching (see core/text.ts); '' for other events. */
   readonly text: string;
-  /** Set by the command feature when the message is a command. */
-  command?: ParsedCommand;
-  /** People who have just joined the group, as the membership feature worked out. */
-  newcomers?: PersonId[];
+  readonly state: EventState;
+  readonly catalogue: Catalogue;
   readonly services: Services;
   readonly log: Logger;
   now(): Date;
@@ -56,7 +47,18 @@ export function isPrivateMessage(ctx: Context): ctx is Context & { event: Messag
   return ctx.event.kind === 'message' && !isGroupId(ctx.event.chat);
 }
 
-export function createContext(event: ChatEvent, text: string, services: Services, log: () => Logger): Context {
+export function groupLabel(ctx: Context): string {
+  return ctx.group?.name || 'this group';
+}
+
+export function createContext(
+  event: ChatEvent,
+  text: string,
+  state: EventState,
+  catalogue: Catalogue,
+  services: Services,
+  log: () => Logger,
+): Context {
   const { speaker, clock, messages, store } = services;
   const inGroup = isGroupId(event.chat);
   return {
@@ -66,6 +68,8 @@ export function createContext(event: ChatEvent, text: string, services: Services
       return inGroup ? store.group(event.chat) : undefined;
     },
     text,
+    state,
+    catalogue,
     services,
     get log() {
       return log();

@@ -1,4 +1,6 @@
+import type { Media } from './events.js';
 import type { GroupId, PersonId } from './ids.js';
+import type { Notifier } from './notifier.js';
 
 /** A message as it goes into a report: verbatim, with what is known of where it came from. */
 export interface ReportedMessage {
@@ -51,4 +53,64 @@ export interface Report {
     /** When retrying began, if not at creation (a failed report queued again by hand). */
     queuedAt?: string;
   };
+}
+
+/** Who made a report, as the feature that took it knows them. */
+export interface Reporter {
+  id: PersonId;
+  name?: string;
+  admin: boolean;
+}
+
+export interface FlagInput {
+  group: { id: GroupId; name: string };
+  message: ReportedMessage & { id: string };
+  media?: Media;
+  reporter: Reporter;
+  reason: string;
+  verified: boolean;
+}
+
+export interface ForwardInput {
+  message: ReportedMessage;
+  media?: Media;
+  reporter: Reporter;
+  groups: string[];
+}
+
+export type ReportResult =
+  | { kind: 'created'; report: Report }
+  /** The same message was already reported: the count went up, no new email. */
+  | { kind: 'counted'; report: Report }
+  /** A forward joined the reporter's report that is still open for more. */
+  | { kind: 'added'; report: Report }
+  | { kind: 'limited' };
+
+/** What one delivery attempt came to, as the outbox tells the reports service. */
+export type AttemptOutcome =
+  | { ok: true; accepted: string[]; subject: string }
+  | { ok: false; kind: 'temporary' | 'permanent' | 'auth'; code: string };
+
+/** What happens to reports, for whoever must hear of it (admins, the operator, the simulator). */
+export interface ReportEvents {
+  [name: string]: unknown[];
+  /** A new report, or one queued again: the outbox looks at its queue. */
+  queued: [Report];
+  delivered: [Report, { accepted: string[]; subject: string }];
+  failed: [Report];
+  /** The mail server refused the login: every report waits until a person fixes it. */
+  deliveryPaused: [code: string];
+}
+
+/** Reports as the features see them. Every change to a report goes through these methods. */
+export interface ReportDesk {
+  readonly events: Notifier<ReportEvents>;
+  flag(input: FlagInput): Promise<ReportResult>;
+  forward(input: ForwardInput): Promise<ReportResult>;
+  /** The reporter's forward that still takes notes, if any. */
+  openForward(reporter: PersonId): Report | undefined;
+  addNote(report: Report, note: string): Promise<void>;
+  /** The reporter agrees that the group's admins may know who made the report. */
+  share(reporter: PersonId, reference: string): Promise<Report | undefined>;
+  markAdminsNotified(report: Report): Promise<void>;
 }

@@ -1,47 +1,34 @@
-import { groupLabel, type Command } from '../core/commands.js';
-import type { Context } from '../core/context.js';
-import type { GroupRecord } from '../services/store.js';
+import { groupLabel, type Context } from '../core/context.js';
+import type { CommandFeature } from '../core/feature.js';
+import type { GroupRecord } from '../core/services.js';
 
 function update(ctx: Context, change: (group: GroupRecord) => void): Promise<GroupRecord> {
   return ctx.services.store.updateGroup(ctx.event.chat, change);
 }
 
+const adminCommand = { where: 'group', adminOnly: true, whilePaused: true } as const;
+
 /** Admin controls for one group. Admin status comes from WhatsApp's group data, never from names or text. */
-export function adminCommands(welcomeByDefault: boolean): Command[] {
-  const pause: Command = {
+export function adminControls(): CommandFeature[] {
+  const pause: CommandFeature = {
     name: 'pause',
     help: 'helpPause',
-    where: 'group',
-    adminOnly: true,
-    whilePaused: true,
-    async run(ctx) {
-      if (ctx.group?.paused) return ctx.reply(ctx.say('pausedAlready'));
-      await update(ctx, (g) => (g.paused = true));
-      ctx.log.info('group paused');
-      await ctx.reply(ctx.say('paused'));
+    command: { names: ['pause', 'resume'], ...adminCommand },
+    async handle(ctx) {
+      const pausing = ctx.state.command.name === 'pause';
+      if (Boolean(ctx.group?.paused) === pausing) return ctx.reply(ctx.say(pausing ? 'pausedAlready' : 'resumedAlready'));
+      await update(ctx, (g) => (g.paused = pausing));
+      ctx.log.info(pausing ? 'group paused' : 'group resumed');
+      await ctx.reply(ctx.say(pausing ? 'paused' : 'resumed'));
     },
   };
-  const resume: Command = {
-    name: 'resume',
-    where: 'group',
-    adminOnly: true,
-    whilePaused: true,
-    async run(ctx) {
-      if (!ctx.group?.paused) return ctx.reply(ctx.say('resumedAlready'));
-      await update(ctx, (g) => (g.paused = false));
-      ctx.log.info('group resumed');
-      await ctx.reply(ctx.say('resumed'));
-    },
-  };
-  const status: Command = {
+  const status: CommandFeature = {
     name: 'status',
     help: 'helpStatus',
-    where: 'group',
-    adminOnly: true,
-    whilePaused: true,
-    run(ctx) {
+    command: { names: ['status'], ...adminCommand },
+    handle(ctx) {
       const group = ctx.group;
-      const welcomeOn = group?.welcome ?? welcomeByDefault;
+      const welcomeOn = group?.welcome ?? ctx.services.config.welcome.enabled;
       return ctx.reply(
         ctx.say('status', {
           groupName: groupLabel(ctx),
@@ -54,19 +41,17 @@ export function adminCommands(welcomeByDefault: boolean): Command[] {
       );
     },
   };
-  const welcome: Command = {
-    name: 'welcome',
+  const welcomeSwitch: CommandFeature = {
+    name: 'welcome-switch',
     help: 'helpWelcome',
-    where: 'group',
-    adminOnly: true,
-    whilePaused: true,
-    async run(ctx) {
-      const choice = ctx.command.args[0];
+    command: { names: ['welcome'], ...adminCommand },
+    async handle(ctx) {
+      const choice = ctx.state.command.args[0];
       if (choice !== 'on' && choice !== 'off') return ctx.reply(ctx.say('welcomeUsage'));
       await update(ctx, (g) => (g.welcome = choice === 'on'));
       ctx.log.info('welcome set', { welcome: choice });
       await ctx.reply(ctx.say('welcomeSet', { state: ctx.say(choice) }));
     },
   };
-  return [pause, resume, status, welcome];
+  return [pause, status, welcomeSwitch];
 }

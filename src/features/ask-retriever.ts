@@ -8,44 +8,11 @@
  * a surprising answer can be explained to the parents who run the group, and
  * test/data/ask-questions.jsonl keeps the ranking honest.
  */
-import type { School } from '../config/schema.js';
+import type { Clause } from '../core/policy.js';
 import { editDistance } from '../core/text.js';
 
-export interface Clause {
-  id: string;
-  kind: 'guideline' | 'expectation' | 'inappropriate' | 'concerns' | 'safeguarding' | 'breach' | 'decider';
-  text: string;
-}
 /** `matched` lists the query terms (stemmed, after synonyms) that contributed, for explaining an answer. */
 export interface Retrieved { clause: Clause; score: number; matched: string[] }
-export interface LabelledQuestion { question: string; expected: string[] }
-
-// The school data holds the breach actions as bare list items and the decider as a bare name; the
-// two sentences that frame them are the policy document's own wording, so the quote stays faithful.
-const BREACH_LEAD = 'Breach of this policy will result in the school taking appropriate action which could include:';
-const DECIDER_FRAME = 'The final decision for how to respond to breaches of the code of conduct rests with {decider}.';
-
-/** Every clause a question can be answered with, in policy order, with stable ids. */
-export function policyClauses(school: School): Clause[] {
-  const p = school.policy;
-  // A function replacement, so a `$` in an address is never read as a replacement pattern.
-  const fillEmail = (s: string) => s.replace(/\{email\}/g, () => school.email);
-  return [
-    ...p.guidelines.map((g): Clause => ({ id: g.id, kind: 'guideline', text: g.text })),
-    ...p.expectations.map((e): Clause => ({ id: e.id, kind: 'expectation', text: e.text })),
-    ...p.inappropriate.map((i): Clause => ({ id: i.id, kind: 'inappropriate', text: i.text })),
-    { id: 'RC', kind: 'concerns', text: fillEmail(p.raisingConcerns) },
-    { id: 'SG', kind: 'safeguarding', text: p.safeguarding },
-    // The investigation sentence is what the school does once a breach is suspected, so it opens
-    // the breach clause: "what happens if someone breaks the rules" is answered by both together.
-    {
-      id: 'BA',
-      kind: 'breach',
-      text: `${p.investigation}\n${BREACH_LEAD}\n${p.breachActions.map((a) => `• ${a}`).join('\n')}`,
-    },
-    { id: 'PD', kind: 'decider', text: DECIDER_FRAME.replace('{decider}', () => p.decider) },
-  ];
-}
 
 // A question is a sentence or two. Cutting first bounds every later step, including NFKC, which
 // can make text up to 18 times longer.
@@ -392,28 +359,4 @@ export function retrieveClauses(question: string, clauses: Clause[], limit: numb
   } catch {
     return [];
   }
-}
-
-/** Ratios with a zero denominator report 0, so an empty or one-sided sample never passes a threshold by accident. */
-export function scoreRetriever(samples: LabelledQuestion[], clauses: Clause[]): {
-  top1: number; top3: number; noneCorrect: number; count: number;
-} {
-  let answerable = 0, top1 = 0, top3 = 0, none = 0, noneCorrect = 0;
-  for (const sample of samples) {
-    const got = retrieveClauses(sample.question, clauses, 3).map((r) => r.clause.id);
-    if (sample.expected.length === 0) {
-      none++;
-      if (got.length === 0) noneCorrect++;
-      continue;
-    }
-    answerable++;
-    if (got[0] !== undefined && sample.expected.includes(got[0])) top1++;
-    if (got.some((id) => sample.expected.includes(id))) top3++;
-  }
-  return {
-    top1: answerable === 0 ? 0 : top1 / answerable,
-    top3: answerable === 0 ? 0 : top3 / answerable,
-    noneCorrect: none === 0 ? 0 : noneCorrect / none,
-    count: samples.length,
-  };
 }

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { School } from '../config/schema.js';
-import type { Command } from '../core/commands.js';
 import { isPrivateMessage, type Context } from '../core/context.js';
 import { Cooldown } from '../core/cooldown.js';
 import { isGroupId, userPart } from '../core/ids.js';
-import type { Feature } from '../core/router.js';
+import type { CommandFeature, Feature } from '../core/feature.js';
 import { redact } from '../core/model.js';
-import { policyClauses, retrieveClauses, type Clause } from './ask-retriever.js';
+import { policyClauses, type Clause } from '../core/policy.js';
+import { retrieveClauses } from './ask-retriever.js';
 import { matchConcern } from './concern-matcher.js';
 
 const MAX_QUOTED = 3;
@@ -23,13 +23,17 @@ function looksLikeQuestion(text: string): boolean {
  * picks clause ids from the closed list, and anything else it says is ignored. The bot's answer
  * is always the school's own words and a fixed template around them.
  */
-export function asking(school: School, answerConcern: (ctx: Context) => Promise<void>) {
+export function asking(
+  school: School,
+  cooldownMs: number,
+  answerConcern: (ctx: Context) => Promise<void>,
+): { command: CommandFeature; addressed: Feature } {
   const clauses = policyClauses(school);
   const byId = new Map(clauses.map((c) => [c.id, c]));
   const ids = clauses.map((c) => c.id) as [string, ...string[]];
   const choice = z.strictObject({ clauseIds: z.array(z.enum(ids)).max(MAX_QUOTED), applies: z.boolean() });
-  // One answer per person per minute in a group; more go to them privately.
-  const groupAnswers = new Cooldown(60_000);
+  // One answer per person per cooldown period in a group; more go to them privately.
+  const groupAnswers = new Cooldown(cooldownMs);
 
   async function choose(ctx: Context, question: string): Promise<Clause[]> {
     const { model } = ctx.services;
@@ -61,23 +65,26 @@ export function asking(school: School, answerConcern: (ctx: Context) => Promise<
     await ctx.answer(text);
   }
 
-  const command: Command = {
+  const command: CommandFeature = {
     name: 'ask',
     help: 'helpAsk',
-    where: 'any',
-    run: (ctx) => answer(ctx, ctx.command.rest),
+    command: { names: ['ask'], where: 'any' },
+    handle: (ctx) => answer(ctx, ctx.state.command.rest),
   };
 
   /** A question @-mentioning the bot in a group, or a question in a private chat. */
-  const addressed: Feature = async (ctx, next) => {
-    const event = ctx.event;
-    if (event.kind !== 'message') return next();
-    const self = ctx.services.self.id;
-    if (isGroupId(event.chat) && event.mentions.includes(self)) {
-      return answer(ctx, ctx.text.split(`@${userPart(self)}`).join(' '));
-    }
-    if (isPrivateMessage(ctx) && !event.forwarded && looksLikeQuestion(ctx.text)) return answer(ctx, ctx.text);
-    await next();
+  const addressed: Feature = {
+    name: 'ask-addressed',
+    async handle(ctx, next) {
+      const event = ctx.event;
+      if (event.kind !== 'message') return next();
+      const self = ctx.services.self.id;
+      if (isGroupId(event.chat) && event.mentions.includes(self)) {
+        return answer(ctx, ctx.text.split(`@${userPart(self)}`).join(' '));
+      }
+      if (isPrivateMessage(ctx) && !event.forwarded && looksLikeQuestion(ctx.text)) return answer(ctx, ctx.text);
+      await next();
+    },
   };
 
   return { command, addressed };

@@ -15,7 +15,6 @@
 import { editDistance } from '../core/text.js';
 
 export interface ConcernMatch { isConcern: boolean; score: number; reasons: string[] }
-export interface LabelledPhrase { text: string; concern: boolean }
 
 // A real question is a sentence or two; anything longer is a forward, a rant or an attack. Cutting
 // the input first puts a bound on the cost of every later step, including NFKC, which can make text
@@ -245,21 +244,4 @@ export function matchConcern(text: string): ConcernMatch {
   } catch {
     return { isConcern: false, score: 0, reasons: ['error'] };
   }
-}
-
-/** Ratios with a zero denominator report 0, so a one-sided or empty sample never passes a threshold by accident. */
-export function scoreMatcher(samples: LabelledPhrase[]): {
-  precision: number; recall: number; truePositives: number; falsePositives: number; falseNegatives: number; trueNegatives: number;
-} {
-  let truePositives = 0, falsePositives = 0, falseNegatives = 0, trueNegatives = 0;
-  for (const sample of samples) {
-    const predicted = matchConcern(sample.text).isConcern;
-    if (predicted && sample.concern) truePositives++;
-    else if (predicted) falsePositives++;
-    else if (sample.concern) falseNegatives++;
-    else trueNegatives++;
-  }
-  const precision = truePositives + falsePositives === 0 ? 0 : truePositives / (truePositives + falsePositives);
-  const recall = truePositives + falseNegatives === 0 ? 0 : truePositives / (truePositives + falseNegatives);
-  return { precision, recall, truePositives, falsePositives, falseNegatives, trueNegatives };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Context } from '../core/context.js';
 import { answerUnderCooldown, Cooldown } from '../core/cooldown.js';
 import { isGroupId } from '../core/ids.js';
-import type { Feature } from '../core/router.js';
+import type { Feature } from '../core/feature.js';
 import { redact } from '../core/model.js';
 import { matchConcern } from './concern-matcher.js';
 
@@ -42,7 +42,10 @@ export function concerns(cooldownMs: number): Concerns {
     if (verdict === 'quiet') await privately();
   }
 
-  const feature: Feature = async (ctx, next) => {
+  const feature: Feature = {
+    name: 'concern',
+    help: 'helpConcern',
+    async handle(ctx, next) {
     const event = ctx.event;
     if (event.kind !== 'message') return next();
     const match = matchConcern(ctx.text);
@@ -58,6 +61,7 @@ export function concerns(cooldownMs: number): Concerns {
     if (!isConcern) return next();
     ctx.log.debug('concern question answered');
     await answer(ctx);
+    },
   };
 
   return { feature, answer };

@@ -1,20 +1,21 @@
-import type { Command } from '../core/commands.js';
 import type { Context } from '../core/context.js';
+import type { CommandFeature, Feature } from '../core/feature.js';
 import { isGroupId } from '../core/ids.js';
-import type { Feature } from '../core/router.js';
-import type { Report } from '../core/report.js';
-import type { ReportResult } from '../services/reports.js';
-import { looksUrgent } from '../services/triage.js';
+import type { Report, ReportResult } from '../core/report.js';
+import { looksUrgent } from '../core/triage.js';
 import { adminsToTell, namedReporter } from './report-notices.js';
 
 /** Remembers a fingerprint of every group message, so a flagged quote can be checked later. */
 export function rememberGroupMessages(): Feature {
-  return async (ctx, next) => {
-    const event = ctx.event;
-    if (event.kind === 'message' && isGroupId(event.chat)) {
-      ctx.services.seen.remember(event.chat, event.id, event.text, event.at);
-    }
-    await next();
+  return {
+    name: 'seen-messages',
+    async handle(ctx, next) {
+      const event = ctx.event;
+      if (event.kind === 'message' && isGroupId(event.chat)) {
+        ctx.services.seen.remember(event.chat, event.id, event.text, event.at);
+      }
+      await next();
+    },
   };
 }
 
@@ -60,15 +61,13 @@ export async function confirmReport(
  * !flag, as a reply to a message in the group: the message goes to the school by email. The
  * group sees nothing from the bot; the reporter is answered privately.
  */
-export function flagCommand(): Command {
+export function flag(): CommandFeature {
   return {
     name: 'flag',
     help: 'helpFlag',
-    where: 'any',
-    whilePaused: true,
-    async run(ctx) {
+    command: { names: ['flag'], where: 'any', whilePaused: true },
+    async handle(ctx) {
       const event = ctx.event;
-      if (event.kind !== 'message') return;
       const quoted = event.quoted ?? (event.quotedId ? { id: event.quotedId } : undefined);
       const group = ctx.group;
       if (!quoted || !group || !isGroupId(event.chat)) {
@@ -85,8 +84,9 @@ export function flagCommand(): Command {
         await ctx.tell(event.from, ctx.say('flagUnreadable'));
         return;
       }
+      const reason = ctx.state.command.rest;
       const result = await reports.flag({
-        group,
+        group: { id: group.id, name: group.name },
         message: {
           id: quoted.id,
           authorId: quoted.from,
@@ -96,7 +96,7 @@ export function flagCommand(): Command {
         },
         media: quoted.media,
         reporter: { id: event.from, name: event.senderName, admin: ctx.isAdmin(event.from) },
-        reason: ctx.command.rest,
+        reason,
         verified: seen.matches(event.chat, quoted.id, quoted.text, ctx.now()),
       });
       ctx.log.info('flag', { outcome: result.kind, report: 'report' in result ? result.report.id : undefined });
@@ -104,22 +104,20 @@ export function flagCommand(): Command {
         ctx,
         result,
         (report) => ctx.say('flagReceived', { reference: report.id, groupName: group.name || 'the group', delivery: deliveryPhrase(ctx) }),
-        [ctx.command.rest, quoted.text],
+        [reason, quoted.text],
       );
     },
   };
 }
 
 /** !share R-…: the reporter lets the group's admins know who made a report. */
-export function shareCommand(): Command {
+export function share(): CommandFeature {
   return {
     name: 'share',
-    where: 'any',
-    whilePaused: true,
-    async run(ctx) {
+    command: { names: ['share'], where: 'any', whilePaused: true },
+    async handle(ctx) {
       const event = ctx.event;
-      if (event.kind !== 'message') return;
-      const reference = ctx.command.args[0];
+      const reference = ctx.state.command.args[0];
       if (!reference) return ctx.tell(event.from, ctx.say('shareUsage'));
       const report = await ctx.services.reports.share(event.from, reference);
       if (!report) return ctx.tell(event.from, ctx.say('shareUnknown', { reference: reference.toUpperCase() }));

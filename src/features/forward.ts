@@ -1,5 +1,5 @@
 import { isPrivateMessage } from '../core/context.js';
-import type { Feature } from '../core/router.js';
+import type { Feature } from '../core/feature.js';
 import { confirmReport, deliveryPhrase } from './flag.js';
 
 /**
@@ -8,41 +8,45 @@ import { confirmReport, deliveryPhrase } from './flag.js';
  * Only members of the bot's groups can send reports through it.
  */
 export function forwardedReports(): Feature {
-  return async (ctx, next) => {
-    if (!isPrivateMessage(ctx)) return next();
-    const event = ctx.event;
-    const { reports, store, config } = ctx.services;
+  return {
+    name: 'forward',
+    help: 'helpForward',
+    async handle(ctx, next) {
+      if (!isPrivateMessage(ctx)) return next();
+      const event = ctx.event;
+      const { reports, store, config } = ctx.services;
 
-    if (event.forwarded) {
-      const groups = store.groupsOf(event.from);
-      if (!groups.length) {
-        ctx.log.info('forward from someone in none of the groups refused');
-        await ctx.reply(ctx.say('forwardStranger'));
+      if (event.forwarded) {
+        const groups = store.groupsOf(event.from);
+        if (!groups.length) {
+          ctx.log.info('forward from someone in none of the groups refused');
+          await ctx.reply(ctx.say('forwardStranger'));
+          return;
+        }
+        const result = await reports.forward({
+          // WhatsApp strips the author of a forward: only the text and any attachment are known.
+          message: { text: event.text },
+          media: event.media,
+          reporter: { id: event.from, name: event.senderName, admin: groups.some((g) => g.admins.includes(event.from)) },
+          groups: groups.map((g) => g.name || 'a group without a name'),
+        });
+        ctx.log.info('forward', { outcome: result.kind, report: 'report' in result ? result.report.id : undefined });
+        const minutes = Math.max(1, Math.round(config.reports.forwardNoteWindowSeconds / 60));
+        await confirmReport(
+          ctx,
+          result,
+          (report) => ctx.say('forwardReceived', { minutes, reference: report.id, delivery: deliveryPhrase(ctx) }),
+          [event.text],
+        );
         return;
       }
-      const result = await reports.forward({
-        // WhatsApp strips the author of a forward: only the text and any attachment are known.
-        message: { text: event.text },
-        media: event.media,
-        reporter: { id: event.from, name: event.senderName, admin: groups.some((g) => g.admins.includes(event.from)) },
-        groups: groups.map((g) => g.name || 'a group without a name'),
-      });
-      ctx.log.info('forward', { outcome: result.kind, report: 'report' in result ? result.report.id : undefined });
-      const minutes = Math.max(1, Math.round(config.reports.forwardNoteWindowSeconds / 60));
-      await confirmReport(
-        ctx,
-        result,
-        (report) => ctx.say('forwardReceived', { minutes, reference: report.id, delivery: deliveryPhrase(ctx) }),
-        [event.text],
-      );
-      return;
-    }
 
-    const open = ctx.text.trim() ? reports.openForward(event.from) : undefined;
-    if (!open) return next();
-    const wasUrgent = open.urgent;
-    await reports.addNote(open, event.text);
-    await ctx.reply(ctx.say('forwardNoteAdded', { reference: open.id }));
-    if (open.urgent && !wasUrgent) await ctx.reply(ctx.say('urgentAdvice'));
+      const open = ctx.text.trim() ? reports.openForward(event.from) : undefined;
+      if (!open) return next();
+      const wasUrgent = open.urgent;
+      await reports.addNote(open, event.text);
+      await ctx.reply(ctx.say('forwardNoteAdded', { reference: open.id }));
+      if (open.urgent && !wasUrgent) await ctx.reply(ctx.say('urgentAdvice'));
+    },
   };
 }

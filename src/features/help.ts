@@ -1,17 +1,16 @@
-import type { Command } from '../core/commands.js';
 import { answerUnderCooldown, Cooldown } from '../core/cooldown.js';
+import type { CommandFeature } from '../core/feature.js';
 
-/** !help, built from the commands' own help lines so it cannot go stale. */
-export function helpCommand(commands: () => Command[], cooldownMs: number): Command {
+/** !help, built from the features' own help lines so it cannot go stale. */
+export function help(cooldownMs: number): CommandFeature {
   const cooldown = new Cooldown(cooldownMs);
   return {
     name: 'help',
     help: 'helpHelp',
-    where: 'any',
-    async run(ctx) {
-      const lines = commands().flatMap((c) => (c.help ? [ctx.say(c.help)] : []));
-      lines.push(ctx.say('helpConcern'));
-      const text = ctx.say('help', { commandLines: lines.map((l) => `• ${l}`).join('\n') });
+    command: { names: ['help'], where: 'any' },
+    async handle(ctx) {
+      const lines = ctx.catalogue.helpLines.map((key) => `• ${ctx.say(key)}`);
+      const text = ctx.say('help', { commandLines: lines.join('\n') });
       await answerUnderCooldown(ctx, cooldown, { key: 'help', text, pointer: ctx.say('helpPointer') });
     },
   };

@@ -1,20 +1,20 @@
-import type { Command } from '../core/commands.js';
 import { answerUnderCooldown, Cooldown } from '../core/cooldown.js';
+import type { CommandFeature } from '../core/feature.js';
 import { userPart } from '../core/ids.js';
 
 /** !privacy: what the bot stores, for how long, where reports go and who runs it. */
-export function privacyCommand(cooldownMs: number): Command {
+export function privacy(cooldownMs: number): CommandFeature {
   const cooldown = new Cooldown(cooldownMs);
   return {
     name: 'privacy',
     help: 'helpPrivacy',
-    where: 'any',
-    async run(ctx) {
-      const { config } = ctx.services;
+    command: { names: ['privacy'], where: 'any' },
+    async handle(ctx) {
+      const { config, model } = ctx.services;
       const operator = config.bot.operator ? `+${userPart(config.bot.operator)}` : ctx.say('privacyOperatorUnknown');
       const text = ctx.say('privacy', {
         operator,
-        modelUse: ctx.services.model ? ctx.say('privacyModelOn', { host: ctx.services.model.host }) : ctx.say('privacyModelOff'),
+        modelUse: model ? ctx.say('privacyModelOn', { host: model.host }) : ctx.say('privacyModelOff'),
         seenHours: config.reports.seenCacheHours,
         retentionDays: config.reports.retentionDays,
       });

@@ -1,64 +1,54 @@
-import type { Services } from '../core/context.js';
+import type { Feature } from '../core/feature.js';
 import { userPart } from '../core/ids.js';
 import { errorCode } from '../core/log.js';
 import type { Messages } from '../core/messages.js';
 import type { Report } from '../core/report.js';
-import type { OutboxEvents } from '../services/outbox.js';
-import type { GroupRecord } from '../services/store.js';
+import type { GroupRecord, Services } from '../core/services.js';
 
 /**
  * Who hears about a report once it has left: the group's admins (without the reporter's name
  * unless the reporter agreed), and the volunteer who runs the bot when something needs a person.
+ * `mailFolder` is set when reports are written as files rather than emailed.
  */
-export function reportNotices(
-  services: () => Services,
-  mailFolder: string | undefined,
-): OutboxEvents & { modelBudgetSpent(): Promise<void> } {
+export function reportNotices(services: Services, mailFolder: string | undefined): Feature {
+  const { speaker, store, messages, log, config, reports } = services;
   let warnedAboutFiles = false;
   // A notice that cannot go out (the person left every group) must not stop the others.
   const tell = async (person: string, text: string) => {
-    const { speaker, log } = services();
     await speaker.tell(person, text).catch((error: unknown) => log.warn('notice not sent', { code: errorCode(error) }));
   };
   const tellOperator = async (text: string) => {
-    const { config } = services();
     if (config.bot.operator) await tell(config.bot.operator, text);
   };
-  return {
-    async sent(report: Report) {
-      const { store, messages, log } = services();
-      if (mailFolder && !warnedAboutFiles) {
-        warnedAboutFiles = true;
-        log.warn(`No mail server is set (SMTP_URL): reports are saved as .eml files in ${mailFolder}`);
-        await tellOperator(messages.render('operatorFiles', { dir: mailFolder }));
-      }
-      const group = report.group && store.group(report.group.id);
-      if (!group || report.delivery.adminsNotified) return;
-      const reporterLine = report.reporterShared ? namedReporter(report, messages) : messages.render('adminNoticeAnonymous');
-      const text = messages.render('adminNotice', {
-        reference: report.id,
-        groupName: group.name || 'your group',
-        delivered: messages.render(mailFolder ? 'adminDeliveredFiles' : 'adminDeliveredEmail'),
-        category: report.category ?? messages.render('adminNoticeNoCategory'),
-        reporterLine,
-      });
-      for (const admin of adminsToTell(group, report)) await tell(admin, text);
-      report.delivery.adminsNotified = true;
-      await store.saveReports(report);
-    },
-    async failed(report: Report) {
-      const { messages } = services();
-      await tellOperator(messages.render('operatorFailed', { reference: report.id, code: report.delivery.lastError ?? 'unknown' }));
-      // The reporter was promised an email: they must know it did not happen, and what to do instead.
-      await tell(report.reporter.id, messages.render('reportFailedReporter', { reference: report.id }));
-    },
-    async paused(code: string) {
-      await tellOperator(services().messages.render('operatorPaused', { code }));
-    },
-    async modelBudgetSpent() {
-      await tellOperator(services().messages.render('operatorModelBudget'));
-    },
-  };
+
+  reports.events.on('delivered', async (report) => {
+    if (mailFolder && !warnedAboutFiles) {
+      warnedAboutFiles = true;
+      log.warn(`No mail server is set (SMTP_URL): reports are saved as .eml files in ${mailFolder}`);
+      await tellOperator(messages.render('operatorFiles', { dir: mailFolder }));
+    }
+    const group = report.group && store.group(report.group.id);
+    if (!group || report.delivery.adminsNotified) return;
+    const reporterLine = report.reporterShared ? namedReporter(report, messages) : messages.render('adminNoticeAnonymous');
+    const text = messages.render('adminNotice', {
+      reference: report.id,
+      groupName: group.name || 'your group',
+      delivered: messages.render(mailFolder ? 'adminDeliveredFiles' : 'adminDeliveredEmail'),
+      category: report.category ?? messages.render('adminNoticeNoCategory'),
+      reporterLine,
+    });
+    for (const admin of adminsToTell(group, report)) await tell(admin, text);
+    await reports.markAdminsNotified(report);
+  });
+  reports.events.on('failed', async (report) => {
+    await tellOperator(messages.render('operatorFailed', { reference: report.id, code: report.delivery.lastError ?? 'unknown' }));
+    // The reporter was promised an email: they must know it did not happen, and what to do instead.
+    await tell(report.reporter.id, messages.render('reportFailedReporter', { reference: report.id }));
+  });
+  reports.events.on('deliveryPaused', (code) => tellOperator(messages.render('operatorPaused', { code })));
+  services.model?.events.on('budgetSpent', () => tellOperator(messages.render('operatorModelBudget')));
+
+  return { name: 'report-notices' };
 }
 
 /** The group's admins who hear about a report: never its reporter, nor the author of the reported message. */

@@ -1,16 +1,16 @@
-import type { Command } from '../core/commands.js';
 import { answerUnderCooldown, Cooldown } from '../core/cooldown.js';
+import type { CommandFeature } from '../core/feature.js';
 
 /** !rules: the six guidelines and how to raise a concern; !rules full: the whole policy. */
-export function rulesCommand(cooldownMs: number): Command {
+export function rules(cooldownMs: number): CommandFeature {
   const cooldown = new Cooldown(cooldownMs);
   return {
     name: 'rules',
     help: 'helpRules',
-    where: 'any',
-    async run(ctx) {
+    command: { names: ['rules'], where: 'any' },
+    async handle(ctx) {
       // `!rules full`, `!rules full.`, `!rules-full`: people type it every way.
-      const full = /^[\s\-_:]*full\b/i.test(ctx.command.rest);
+      const full = /^[\s\-_:]*full\b/i.test(ctx.state.command.rest);
       await answerUnderCooldown(ctx, cooldown, {
         key: full ? 'full' : 'short',
         text: ctx.say(full ? 'rulesFull' : 'rules'),

@@ -1,31 +1,27 @@
 import type { Timer } from '../core/clock.js';
-import type { Services } from '../core/context.js';
+import type { Feature } from '../core/feature.js';
 import { maskId, type GroupId, type PersonId } from '../core/ids.js';
-import type { Feature } from '../core/router.js';
+import type { Services } from '../core/services.js';
 import { mentionText } from '../core/speaker.js';
-
-export interface WelcomeOptions {
-  /** Quiet time after the last join before the batch is welcomed. */
-  windowMs: number;
-  /** Joins that keep trickling in cannot hold the welcome back longer than this. */
-  maxDelayMs: number;
-  /** The commands a new member can use, for the welcome's last line. */
-  commands: () => string;
-}
 
 interface Batch {
   members: PersonId[];
   firstAt: number;
   timer: Timer;
+  /** The commands a new member can use, for the welcome's last line. */
+  commands: string;
 }
 
 /**
  * Joins that come close together become one welcome that mentions every new member: an admin
- * adding thirty parents gets one message in the group, not thirty.
+ * adding thirty parents gets one message in the group, not thirty. The welcome waits for a quiet
+ * moment after the last join, but joins that keep trickling in cannot hold it back for long.
  */
-export function welcome(services: Services, options: WelcomeOptions): Feature {
+export function welcome(services: Services): Feature {
   const batches = new Map<GroupId, Batch>();
   const { clock, store, speaker, messages, config, log } = services;
+  const windowMs = config.welcome.batchWindowSeconds * 1000;
+  const maxDelayMs = config.welcome.maxDelaySeconds * 1000;
 
   async function flush(chat: GroupId): Promise<void> {
     const batch = batches.get(chat);
@@ -35,29 +31,34 @@ export function welcome(services: Services, options: WelcomeOptions): Feature {
     // Someone who left before the welcome went out is not mentioned.
     const members = batch.members.filter((m) => group.members.includes(m));
     if (!members.length) return;
-    const text = messages.render('welcome', { mentions: mentionText(members), commands: options.commands() });
+    const text = messages.render('welcome', { mentions: mentionText(members), commands: batch.commands });
     await speaker.post(chat, text, { mentions: members });
     log.info('welcomed members', { chat: maskId(chat), count: members.length });
   }
 
-  return async (ctx, next) => {
-    const event = ctx.event;
-    if (ctx.newcomers?.length && event.kind !== 'leave') {
-      const now = clock.now().getTime();
-      const batch = batches.get(event.chat);
-      const members = [...new Set([...(batch?.members ?? []), ...ctx.newcomers])];
-      batch?.timer.cancel();
-      const firstAt = batch?.firstAt ?? now;
-      const wait = Math.min(options.windowMs, Math.max(0, firstAt + options.maxDelayMs - now));
-      batches.set(event.chat, { members, firstAt, timer: clock.setTimer(wait, () => flush(event.chat)) });
-    } else if (event.kind === 'leave') {
-      const batch = batches.get(event.chat);
-      if (batch) batch.members = batch.members.filter((m) => !event.members.includes(m));
-      if (event.members.includes(services.self.id)) {
+  return {
+    name: 'welcome',
+    async handle(ctx, next) {
+      const event = ctx.event;
+      const newcomers = ctx.state.newcomers;
+      if (newcomers?.length && event.kind !== 'leave') {
+        const now = clock.now().getTime();
+        const batch = batches.get(event.chat);
+        const members = [...new Set([...(batch?.members ?? []), ...newcomers])];
         batch?.timer.cancel();
-        batches.delete(event.chat);
+        const firstAt = batch?.firstAt ?? now;
+        const wait = Math.min(windowMs, Math.max(0, firstAt + maxDelayMs - now));
+        const timer = clock.setTimer(wait, () => flush(event.chat));
+        batches.set(event.chat, { members, firstAt, timer, commands: ctx.catalogue.publicCommands });
+      } else if (event.kind === 'leave') {
+        const batch = batches.get(event.chat);
+        if (batch) batch.members = batch.members.filter((m) => !event.members.includes(m));
+        if (event.members.includes(services.self.id)) {
+          batch?.timer.cancel();
+          batches.delete(event.chat);
+        }
       }
-    }
-    await next();
+      await next();
+    },
   };
 }

@@ -1,28 +1,19 @@
-import { rm } from 'node:fs/promises';
 import type { Config } from '../config/schema.js';
 import type { Clock, Timer } from '../core/clock.js';
+import type { Logger } from '../core/log.js';
 import type { Messages } from '../core/messages.js';
 import type { Random } from '../core/random.js';
 import type { Report } from '../core/report.js';
-import type { Logger } from '../core/log.js';
 import type { Mailer } from './mailer.js';
 import { renderReportEmail } from './report-email.js';
-import type { Store } from './store.js';
+import type { ModelTriage, Reports } from './reports.js';
 
-export interface OutboxEvents {
-  sent(report: Report, email: { accepted: string[]; subject: string }): Promise<void>;
-  failed(report: Report): Promise<void>;
-  paused(code: string): Promise<void>;
-}
-
-const FIRST_RETRY_MS = 60_000;
-const LONGEST_RETRY_MS = 60 * 60_000;
 const RETENTION_SWEEP_MS = 24 * 3_600_000;
 
 /**
- * Delivers queued reports to the school, one attempt at a time, oldest first. Every state change
- * is written to disk before the next step, so a restart picks up exactly where it stopped: a
- * report is either still queued (and is sent again under the same Message-ID) or marked sent.
+ * Delivers queued reports to the school, one attempt at a time, oldest first. Each outcome is
+ * recorded by the reports service before the next step, so a restart picks up exactly where it
+ * stopped: a report is either still queued (and is sent again under the same Message-ID) or sent.
  */
 export class Outbox {
   private running = false;
@@ -30,24 +21,25 @@ export class Outbox {
   private pausedFor: string | undefined;
 
   constructor(
-    private readonly store: Store,
+    private readonly reports: Reports,
     private readonly mailer: Mailer,
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly messages: Messages,
     private readonly config: Config,
     private readonly log: Logger,
-    private readonly events: OutboxEvents,
     /** An optional first read of a report (category, summary) before its first attempt. */
-    private readonly triage?: (report: Report) => Promise<void>,
-  ) {}
+    private readonly triage?: (report: Report) => Promise<ModelTriage | undefined>,
+  ) {
+    reports.events.on('queued', () => this.kick());
+  }
 
   get paused(): string | undefined {
     return this.pausedFor;
   }
 
   queued(): Report[] {
-    return this.store.reports().filter((r) => r.delivery.state === 'queued');
+    return this.reports.queued();
   }
 
   /** Looks at the queue again now (a new report, a start, or the operator lifting a pause). */
@@ -73,7 +65,7 @@ export class Outbox {
       for (let report = this.nextDue(); report && !this.pausedFor; report = this.nextDue()) {
         await this.attempt(report);
       }
-      await this.forgetOldReports();
+      await this.reports.forgetExpired();
     } finally {
       this.running = false;
       this.scheduleNext();
@@ -100,11 +92,7 @@ export class Outbox {
   }
 
   private async attempt(report: Report): Promise<void> {
-    if (this.triage && !report.modelTriaged) {
-      await this.triage(report);
-      report.modelTriaged = true;
-      await this.store.saveReports(report);
-    }
+    if (this.triage && !report.modelTriaged) await this.reports.recordModelTriage(report, await this.triage(report));
     const email = renderReportEmail(report, this.messages, this.config);
     const outcome = await this.mailer.send(
       {
@@ -120,52 +108,36 @@ export class Outbox {
       `${report.id}.eml`,
     );
     const now = this.clock.now();
-    const delivery = report.delivery;
-    delivery.attempts += 1;
-    const log = this.log.child({ report: report.id, attempt: delivery.attempts });
+    const log = this.log.child({ report: report.id, attempt: report.delivery.attempts + 1 });
 
     if (outcome.ok) {
-      delivery.state = 'sent';
-      delivery.sentAt = now.toISOString();
-      delete delivery.lastError;
-      await this.store.saveReports(report);
+      await this.reports.recordDelivered(report, { accepted: outcome.accepted, subject: email.subject });
       log.info('report delivered', { mode: this.mailer.mode });
-      await this.events.sent(report, { accepted: outcome.accepted, subject: email.subject });
       return;
     }
-    delivery.lastError = outcome.code;
-    const retryForMs = this.config.mail.retryForHours * 3_600_000;
     if (outcome.kind === 'auth') {
       // Every report would fail the same way: hold the queue until a person has fixed the login.
       this.pausedFor = outcome.code;
-      await this.store.saveReports(report);
       log.warn('mail server refused the login; outbox paused', { code: outcome.code });
-      await this.events.paused(outcome.code);
+      await this.reports.recordPaused(report, outcome.code);
       return;
     }
-    if (outcome.kind === 'permanent' || now.getTime() - Date.parse(delivery.queuedAt ?? report.createdAt) >= retryForMs) {
-      delivery.state = 'failed';
-      await this.store.saveReports(report);
+    const retryForMs = this.config.mail.retryForHours * 3_600_000;
+    if (outcome.kind === 'permanent' || now.getTime() - Date.parse(report.delivery.queuedAt ?? report.createdAt) >= retryForMs) {
       log.error('report failed for good', { code: outcome.code });
-      await this.events.failed(report);
+      await this.reports.recordFailed(report, outcome.code);
       return;
     }
-    delivery.nextAttemptAt = new Date(now.getTime() + this.backoff(delivery.attempts)).toISOString();
-    await this.store.saveReports(report);
-    log.warn('report not delivered yet; will retry', { code: outcome.code, retryAt: delivery.nextAttemptAt });
+    const retryAt = new Date(now.getTime() + this.backoff(report.delivery.attempts + 1));
+    await this.reports.recordRetry(report, outcome.code, retryAt);
+    log.warn('report not delivered yet; will retry', { code: outcome.code, retryAt: retryAt.toISOString() });
   }
 
   /** Doubling waits with ±20% jitter, so a server coming back is not hit by every retry at once. */
   private backoff(attempts: number): number {
-    const base = Math.min(LONGEST_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.min(attempts - 1, 20));
+    const first = this.config.mail.firstRetrySeconds * 1000;
+    const longest = this.config.mail.longestRetryMinutes * 60_000;
+    const base = Math.min(longest, first * 2 ** Math.min(attempts - 1, 20));
     return Math.round(base * (0.8 + 0.4 * this.random()));
-  }
-
-  private async forgetOldReports(): Promise<void> {
-    const before = new Date(this.clock.now().getTime() - this.config.reports.retentionDays * 86_400_000);
-    const dropped = await this.store.forgetReportsDeliveredBefore(before);
-    for (const report of dropped) {
-      for (const message of report.messages) if (message.media?.file) await rm(message.media.file, { force: true });
-    }
   }
 }

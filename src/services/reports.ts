@@ -1,54 +1,65 @@
-import { mkdir, open, rename } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import type { Media } from '../core/events.js';
 import type { PersonId } from '../core/ids.js';
+import type { Logger } from '../core/log.js';
+import { errorCode } from '../core/log.js';
+import { Notifier } from '../core/notifier.js';
 import type { Random } from '../core/random.js';
-import type { Report, ReportedMessage } from '../core/report.js';
-import type { Outbox } from './outbox.js';
-import type { GroupRecord, Store } from './store.js';
-import { categorise, looksUrgent } from './triage.js';
+import type {
+  FlagInput, ForwardInput, Report, ReportDesk, ReportedMessage, ReportEvents, ReportResult, Reporter,
+} from '../core/report.js';
+import { categorise, looksUrgent } from '../core/triage.js';
+import type { Store } from './store.js';
 
 /** Larger attachments are described in the report but not attached. */
 const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
 const ID_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
-export type ReportResult =
-  | { kind: 'created'; report: Report }
-  /** The same message was already reported: the count went up, no new email. */
-  | { kind: 'counted'; report: Report }
-  /** A forward joined the reporter's report that is still open for more. */
-  | { kind: 'added'; report: Report }
-  | { kind: 'limited' };
+/** Most messages one forward report takes: a long chain is described, not pasted whole. */
+const MAX_FORWARDED_MESSAGES = 20;
 
-export interface Reporter {
-  id: PersonId;
-  name?: string;
-  admin: boolean;
+/** What the model's first read added to a report; it only labels the email. */
+export interface ModelTriage {
+  category?: string;
+  summary?: string;
 }
 
 /**
- * Turns flags and forwards into reports: one per reported message, limited per person, and
- * written to disk together with their place in the outbox before anyone is told it was received.
+ * The one owner of reports. It turns flags and forwards into reports (one per reported message,
+ * limited per person), writes each together with its place in the outbox before anyone is told
+ * it was received, records every delivery attempt, and forgets delivered reports when their time
+ * is up. Every change to a report is one of its methods, so the bot and `npm run reports` change
+ * reports the same way; what happens is told to listeners through `events`.
  */
-export class Reports {
+export class Reports implements ReportDesk {
+  readonly events: Notifier<ReportEvents>;
+
   constructor(
     private readonly store: Store,
-    private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly config: Config,
-  ) {}
+    log: Logger,
+  ) {
+    this.events = new Notifier((event, error) => log.error('report listener failed', { event, code: errorCode(error) }));
+  }
 
-  async flag(input: {
-    group: GroupRecord;
-    message: ReportedMessage & { id: string };
-    media?: Media;
-    reporter: Reporter;
-    reason: string;
-    verified: boolean;
-  }): Promise<ReportResult> {
+  report(id: string): Report | undefined {
+    return this.store.report(id.toUpperCase());
+  }
+
+  all(): readonly Report[] {
+    return this.store.reports();
+  }
+
+  queued(): Report[] {
+    return this.store.reports().filter((r) => r.delivery.state === 'queued');
+  }
+
+  async flag(input: FlagInput): Promise<ReportResult> {
     const existing = this.store
       .reports()
       .find((r) => r.kind === 'flag' && r.group?.id === input.group.id && r.messages[0]?.id === input.message.id);
@@ -70,14 +81,14 @@ export class Reports {
     report.messages = [await this.withMedia(report.id, 0, input.message, input.media)];
     this.triage(report);
     await this.store.saveReports(report);
-    this.outbox.kick();
+    await this.events.emit('queued', report);
     return { kind: 'created', report };
   }
 
-  async forward(input: { message: ReportedMessage; media?: Media; reporter: Reporter; groups: string[] }): Promise<ReportResult> {
+  async forward(input: ForwardInput): Promise<ReportResult> {
     const open = this.openForward(input.reporter.id);
     if (open) {
-      if (open.messages.length < 20) {
+      if (open.messages.length < MAX_FORWARDED_MESSAGES) {
         open.messages.push(await this.withMedia(open.id, open.messages.length, input.message, input.media));
         this.triage(open);
         await this.store.saveReports(open);
@@ -94,7 +105,7 @@ export class Reports {
     report.delivery.nextAttemptAt = until;
     this.triage(report);
     await this.store.saveReports(report);
-    this.outbox.kick();
+    await this.events.emit('queued', report);
     return { kind: 'created', report };
   }
 
@@ -114,11 +125,79 @@ export class Reports {
 
   /** The reporter agrees that the group's admins may know who made the report. */
   async share(reporter: PersonId, reference: string): Promise<Report | undefined> {
-    const report = this.store.report(reference.toUpperCase());
+    const report = this.report(reference);
     if (!report || report.reporter.id !== reporter) return undefined;
     report.reporterShared = true;
     await this.store.saveReports(report);
     return report;
+  }
+
+  async markAdminsNotified(report: Report): Promise<void> {
+    report.delivery.adminsNotified = true;
+    await this.store.saveReports(report);
+  }
+
+  /** The model's one look at a report before its first attempt; retries do not ask again. */
+  async recordModelTriage(report: Report, triage: ModelTriage | undefined): Promise<void> {
+    if (triage?.category) report.category = triage.category;
+    if (triage?.summary) report.summary = triage.summary;
+    report.modelTriaged = true;
+    await this.store.saveReports(report);
+  }
+
+  async recordDelivered(report: Report, email: { accepted: string[]; subject: string }): Promise<void> {
+    const delivery = report.delivery;
+    delivery.attempts += 1;
+    delivery.state = 'sent';
+    delivery.sentAt = this.clock.now().toISOString();
+    delete delivery.lastError;
+    await this.store.saveReports(report);
+    await this.events.emit('delivered', report, email);
+  }
+
+  /** An attempt that failed but may work later; `nextAttemptAt` undefined holds it until the outbox resumes. */
+  async recordRetry(report: Report, code: string, nextAttemptAt?: Date): Promise<void> {
+    const delivery = report.delivery;
+    delivery.attempts += 1;
+    delivery.lastError = code;
+    if (nextAttemptAt) delivery.nextAttemptAt = nextAttemptAt.toISOString();
+    await this.store.saveReports(report);
+  }
+
+  /** The mail server refused the login: the outbox holds every report until a person fixes it. */
+  async recordPaused(report: Report, code: string): Promise<void> {
+    await this.recordRetry(report, code);
+    await this.events.emit('deliveryPaused', code);
+  }
+
+  async recordFailed(report: Report, code: string): Promise<void> {
+    const delivery = report.delivery;
+    delivery.attempts += 1;
+    delivery.lastError = code;
+    delivery.state = 'failed';
+    await this.store.saveReports(report);
+    await this.events.emit('failed', report);
+  }
+
+  /** A person put a failed report back in the queue: a fresh period of retries starts now. */
+  async requeue(report: Report): Promise<void> {
+    const now = this.clock.now().toISOString();
+    // When the report was made stays as it was: the school sees when it happened.
+    report.delivery = { state: 'queued', attempts: 0, nextAttemptAt: now, queuedAt: now };
+    await this.store.saveReports(report);
+    await this.events.emit('queued', report);
+  }
+
+  /**
+   * Drops reports delivered before the retention period, with their attachments: the school has
+   * them. A report that failed for good stays until a person has dealt with it.
+   */
+  async forgetExpired(): Promise<void> {
+    const before = new Date(this.clock.now().getTime() - this.config.reports.retentionDays * 86_400_000);
+    const dropped = await this.store.forgetReportsDeliveredBefore(before);
+    for (const report of dropped) {
+      for (const message of report.messages) if (message.media?.file) await rm(message.media.file, { force: true });
+    }
   }
 
   private overLimit(person: PersonId): boolean {
@@ -129,7 +208,7 @@ export class Reports {
 
   private triage(report: Report): void {
     const texts = [report.reason, ...report.notes, ...report.messages.map((m) => m.text)];
-    report.category = categorise(texts, this.config.school);
+    report.category = categorise(texts, this.config.school, this.config.reports.categories);
     report.urgent = looksUrgent(texts);
   }
 
@@ -157,7 +236,7 @@ export class Reports {
       let suffix = '';
       for (let i = 0; i < 4; i++) suffix += ID_LETTERS[Math.floor(this.random() * ID_LETTERS.length)];
       const id = `R-${day}-${suffix}`;
-      if (!this.store.report(id)) return id;
+      if (!this.report(id)) return id;
     }
   }
 

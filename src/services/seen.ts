@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
 import type { ChatId } from '../core/ids.js';
+import type { SeenMessages as SeenMessagesPort } from '../core/services.js';
 
 /**
  * What the bot saw posted, kept as hashes only (never the text) for a limited time, so that a
  * flagged quote can be checked: WhatsApp lets a reply carry a quote that was never posted.
  */
-export class SeenMessages {
+export class SeenMessages implements SeenMessagesPort {
   private readonly entries = new Map<string, { hash: string; at: number }>();
   /**
    * Keys in the order they came, read from `head`: the oldest are found without walking the Map,

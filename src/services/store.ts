@@ -2,19 +2,10 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import type { GroupId, PersonId } from '../core/ids.js';
+import type { GroupRecord, GroupStore } from '../core/services.js';
 import type { Report } from '../core/report.js';
 import { DurableJsonFile } from './durable-file.js';
 import { lockStorage } from './lock.js';
-
-export interface GroupRecord {
-  id: GroupId;
-  name: string;
-  members: PersonId[];
-  admins: PersonId[];
-  paused: boolean;
-  /** null follows the configured default. */
-  welcome: boolean | null;
-}
 
 export interface StoreData {
   version: 1;
@@ -31,7 +22,7 @@ function emptyData(): StoreData {
  * data in memory when NODE_ENV=test, and then no test would ever touch the file). Only this
  * process may use the folder while the store is open.
  */
-export class Store {
+export class Store implements GroupStore {
   private readonly reportsById = new Map<string, Report>();
 
   private constructor(

@@ -72,7 +72,7 @@ describe('loadConfig: BOT_CONFIG file', () => {
     const { config } = loadConfig({ BOT_CONFIG: file });
     expect(config.school.officePhone).toBe('0116 000 0000');
     expect(config.bot.operator).toBe('447700900001@c.us');
-    expect(config.welcome).toEqual({ enabled: defaults.welcome.enabled, batchWindowSeconds: 30 });
+    expect(config.welcome).toEqual({ ...defaults.welcome, batchWindowSeconds: 30 });
     expect(config.rules.cooldownSeconds).toBe(120);
     // Untouched siblings and sections keep the defaults.
     expect(config.school.email).toBe('school@imai.org.uk');
@@ -235,5 +235,33 @@ describe('the simulator with a bad configuration', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(missing);
     expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe('loadConfig: report categories', () => {
+  it('refuses a category naming a clause the policy does not have, naming the key', async () => {
+    const { config } = loadConfig({});
+    const categories = [...config.reports.categories, { clause: 'G9', words: '\\bbully\\b' }];
+    const error = configError({ BOT_CONFIG: await configFile({ reports: { categories } }) });
+    expect(error.message).toContain(`reports.categories.${categories.length - 1}.clause`);
+    expect(error.message).toContain('G1');
+  });
+
+  it('refuses words that are not a regular expression', async () => {
+    const error = configError({ BOT_CONFIG: await configFile({ reports: { categories: [{ clause: 'G5', words: '(bully' }] } }) });
+    expect(error.message).toContain('reports.categories.0.words');
+    expect(error.message).toContain('regular expression');
+  });
+
+  it('a renamed clause is followed by its category: the offline label uses the clause the config names', async () => {
+    const { categorise } = await import('../../src/core/triage.js');
+    const { config } = loadConfig({});
+    const school = structuredClone(config.school);
+    school.policy.guidelines[4]!.id = 'BULLYING';
+    const categories = config.reports.categories.map((c) => (c.clause === 'G5' ? { ...c, clause: 'BULLYING' } : c));
+    const label = categorise(['they keep bullying my son'], school, categories);
+    expect(label).toBe(`group guideline 5: "${school.policy.guidelines[4]!.text}"`);
+    // The shipped ids label the same text the same way.
+    expect(categorise(['they keep bullying my son'], config.school, config.reports.categories)).toBe(label);
   });
 });

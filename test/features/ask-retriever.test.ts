@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { schoolSchema, type School } from '../../src/config/schema.js';
-import {
-  policyClauses, retrieveClauses, scoreRetriever, type Clause, type LabelledQuestion,
-} from '../../src/features/ask-retriever.js';
+import { policyClauses, type Clause } from '../../src/core/policy.js';
+import { retrieveClauses } from '../../src/features/ask-retriever.js';
+import { scoreRetriever, type LabelledQuestion } from '../support/scoring.js';
 
 const school: School = schoolSchema.parse(
   JSON.parse(readFileSync(fileURLToPath(new URL('../../config/school.json', import.meta.url)), 'utf8')),

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
-import { matchConcern, scoreMatcher, type LabelledPhrase } from '../../src/features/concern-matcher.js';
+import { matchConcern } from '../../src/features/concern-matcher.js';
+import { scoreMatcher, type LabelledPhrase } from '../support/scoring.js';
 
 const dataPath = fileURLToPath(new URL('../data/concern-phrasings.jsonl', import.meta.url));
 

@@ -21,6 +21,10 @@ describe('!help', () => {
       expect(text).toContain(command);
     expect(text).toMatch(/how do I raise a concern\?/);
     expect(text).toContain('school@imai.org.uk');
+    // Reporting both ways: !flag in the group, or a private forward the group never sees.
+    expect(text).toMatch(/!flag REASON/);
+    expect(text).toMatch(/forward it to me in a private chat/);
+    expect(text).toMatch(/!ask QUESTION/);
     // Admin-only commands are marked as such, so a parent knows not to try them.
     expect(text).toMatch(/!pause \/ !resume \(admins\)/);
     expect(text).toMatch(/!status \(admins\)/);

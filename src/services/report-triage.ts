@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { School } from '../config/schema.js';
 import type { Report } from '../core/report.js';
 import { redact, type LanguageModel } from '../core/model.js';
-import { policyClauses } from './ask-retriever.js';
+import { policyClauses } from '../core/policy.js';
+import type { ModelTriage } from './reports.js';
 
 // A summary is for the school to read, never something to act on: links, addresses and
 // anything shaped like an instruction to contact someone are refused whole.
@@ -13,7 +14,7 @@ const unsafeSummary = /https?:|www\.|[\w.+-]+@[\w-]+\.|\b(e-?mail|forward|send|c
  * 300 characters. Its answer only labels the email; the verbatim message stays above it, and
  * nothing it says changes what is sent or to whom.
  */
-export function modelTriage(model: LanguageModel, school: School): (report: Report) => Promise<void> {
+export function modelTriage(model: LanguageModel, school: School): (report: Report) => Promise<ModelTriage | undefined> {
   const clauses = policyClauses(school);
   const labels = new Map<string, string>();
   school.policy.guidelines.forEach((g, i) => labels.set(g.id, `group guideline ${i + 1}: "${g.text}"`));
@@ -33,10 +34,12 @@ export function modelTriage(model: LanguageModel, school: School): (report: Repo
       },
       answer,
     );
-    if (!picked) return;
-    if (picked.clauseId !== 'none') report.category = labels.get(picked.clauseId);
+    if (!picked) return undefined;
+    const triage: ModelTriage = {};
+    if (picked.clauseId !== 'none') triage.category = labels.get(picked.clauseId);
     // One plain line: it cannot lay itself out like another reported message, and carries no numbers.
     const summary = redact(picked.summary.replace(/\s+/g, ' ').replace(/-{3,}/g, '-').trim());
-    if (summary && !unsafeSummary.test(summary) && !/\bverbatim\b/i.test(summary)) report.summary = summary;
+    if (summary && !unsafeSummary.test(summary) && !/\bverbatim\b/i.test(summary)) triage.summary = summary;
+    return triage;
   };
 }

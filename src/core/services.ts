@@ -1,0 +1,53 @@
+import type { Config } from '../config/schema.js';
+import type { Clock } from './clock.js';
+import type { ChatId, GroupId, PersonId } from './ids.js';
+import type { Logger } from './log.js';
+import type { Messages } from './messages.js';
+import type { LanguageModel } from './model.js';
+import type { ReportDesk } from './report.js';
+import type { Speaker } from './speaker.js';
+
+/** A group as the bot knows it, from WhatsApp's own data. */
+export interface GroupRecord {
+  id: GroupId;
+  name: string;
+  members: PersonId[];
+  admins: PersonId[];
+  paused: boolean;
+  /** null follows the configured default. */
+  welcome: boolean | null;
+}
+
+/** The groups the bot is in, as the features read and change them. */
+export interface GroupStore {
+  group(id: GroupId): GroupRecord | undefined;
+  groups(): GroupRecord[];
+  /** Applies a change to one group (creating it if new) and writes it before resolving. */
+  updateGroup(id: GroupId, change: (group: GroupRecord) => void): Promise<GroupRecord>;
+  removeGroup(id: GroupId): Promise<void>;
+  groupsOf(person: PersonId): GroupRecord[];
+}
+
+/** Fingerprints of what was posted, so a flagged quote can be checked (quotes can be forged). */
+export interface SeenMessages {
+  remember(chat: ChatId, id: string, text: string, at: Date): void;
+  matches(chat: ChatId, id: string, text: string | undefined, now: Date): boolean;
+}
+
+/** Everything a feature may use besides its context. Services implement these; core never imports them. */
+export interface Services {
+  config: Config;
+  store: GroupStore;
+  clock: Clock;
+  log: Logger;
+  messages: Messages;
+  speaker: Speaker;
+  /** How reports leave the machine, for !status and !privacy. */
+  mailMode: 'smtp' | 'files';
+  reports: ReportDesk;
+  seen: SeenMessages;
+  /** The bot's own WhatsApp id: configured for the simulator, learnt from WhatsApp once connected. */
+  self: { id: PersonId };
+  /** The optional language model; absent, everything is answered offline. */
+  model?: LanguageModel;
+}
