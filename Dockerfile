@@ -6,9 +6,8 @@
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-# Puppeteer's own browser download is never used: the final image has Debian's chromium.
-ENV PUPPETEER_SKIP_DOWNLOAD=1
-COPY package.json package-lock.json ./
+# .puppeteerrc.cjs skips puppeteer's own browser download: the final image has Debian's chromium.
+COPY package.json package-lock.json .puppeteerrc.cjs ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -21,7 +20,6 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production \
-    PUPPETEER_SKIP_DOWNLOAD=1 \
     PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium \
     BOT_STORAGE_DIR=/app/storage
 COPY --from=build /app/node_modules ./node_modules

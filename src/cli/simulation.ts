@@ -27,7 +27,7 @@ export interface Simulation {
 }
 
 /** How far ahead the end of a script looks for timers still due, as the contract says. */
-export const RUN_ON_HORIZON_MS = 10 * 60 * 1000;
+const RUN_ON_HORIZON_MS = 10 * 60 * 1000;
 
 /** The bot wired to the simulated WhatsApp on simulated time: the same app as in real mode. */
 export async function createSimulation(options: SimulationOptions): Promise<Simulation> {

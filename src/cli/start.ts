@@ -1,87 +1,26 @@
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import qrcode from 'qrcode';
-import qrcodeTerminal from 'qrcode-terminal';
-import wweb from 'whatsapp-web.js';
 import { createApp } from '../app.js';
 import type { LoadedConfig } from '../config/load.js';
-import type { Config } from '../config/schema.js';
 import { SystemClock } from '../core/clock.js';
 import { errorCode } from '../core/log.js';
 import { Heartbeat } from '../services/health.js';
 import type { Logger } from '../core/log.js';
 import { closeLogger, createLogger } from '../services/logger.js';
-import { WhatsAppTransport, type WhatsAppClient } from '../transports/whatsapp.js';
+import { WhatsAppTransport, whatsappTimings } from '../transports/whatsapp.js';
+import { clearStaleBrowserLocks, createWhatsAppClient, whatsappFolders } from '../transports/whatsapp-client.js';
 
-// whatsapp-web.js is CommonJS: its named exports exist only on the default import under ESM.
-const { Client, LocalAuth } = wweb;
-
-/** What whatsapp-web.js passes to puppeteer.launch; its own d.ts types it loosely, so it is spelt out here. */
-export interface BrowserLaunchOptions {
-  executablePath: string;
-  headless: boolean;
-  args: string[];
-}
-
-/** Flags a headless Chromium on a small server needs, and a few that keep its memory down. */
-export function browserOptions(config: Config): BrowserLaunchOptions {
-  return {
-    executablePath: config.whatsapp.chromiumPath,
-    headless: config.whatsapp.headless,
-    args: [
-      '--no-sandbox',
-      '--disable-setuid-sandbox',
-      '--disable-dev-shm-usage',
-      '--disable-gpu',
-      '--no-first-run',
-      '--no-default-browser-check',
-      '--disable-extensions',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-default-apps',
-      '--mute-audio',
-      '--renderer-process-limit=1',
-      '--js-flags=--max-old-space-size=256',
-    ],
-  };
-}
-
-export function whatsappFolders(config: Config) {
-  const auth = path.join(config.storage.dir, 'whatsapp');
-  return { auth, profile: path.join(auth, 'session'), cache: path.join(config.storage.dir, 'whatsapp-cache') };
-}
-
-export function createWhatsAppClient(config: Config): WhatsAppClient {
-  const folders = whatsappFolders(config);
-  return new Client({
-    authStrategy: new LocalAuth({ dataPath: folders.auth }),
-    webVersionCache: { type: 'local', path: folders.cache },
-    puppeteer: browserOptions(config) as never,
-  });
-}
-
-/**
- * A crash leaves Chromium's "profile in use" files behind, and the next start then fails. We hold
- * the storage lock, so no other bot is using this profile: the files are leftovers.
- */
-export async function clearStaleBrowserLocks(profile: string): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(profile);
-  } catch {
-    return;
-  }
-  for (const name of names) if (name.startsWith('Singleton')) await rm(path.join(profile, name), { force: true });
-}
-
-function showQr(qr: string, file: string, log: Logger): void {
+async function showQr(qr: string, file: string, log: Logger): Promise<void> {
+  // Loaded here, not at the top: a bot that is already linked never shows a QR code, so it never pays for them.
+  const [{ default: qrcodeTerminal }, { default: qrcode }] = await Promise.all([import('qrcode-terminal'), import('qrcode')]);
   process.stdout.write('\nLink this bot: on the bot\'s phone open WhatsApp → Settings → Linked devices → Link a device, and scan:\n');
   qrcodeTerminal.generate(qr, { small: true }, (art) => process.stdout.write(`${art}\n`));
-  qrcode.toFile(file, qr, { width: 400 }).then(
-    () => log.info(`The QR code is also saved as ${file} (it changes every minute)`),
-    (error: unknown) => log.warn('could not save the QR code as a picture', { code: errorCode(error) }),
-  );
+  try {
+    await qrcode.toFile(file, qr, { width: 400 });
+    log.info(`The QR code is also saved as ${file} (it changes every minute)`);
+  } catch (error) {
+    log.warn('could not save the QR code as a picture', { code: errorCode(error) });
+  }
 }
 
 /** `npm start`: the bot on a real WhatsApp number, until SIGTERM or SIGINT. */
@@ -104,7 +43,8 @@ export async function runWhatsApp(loaded: LoadedConfig): Promise<void> {
     createClient: () => createWhatsAppClient(config),
     clock,
     log,
-    onQr: (qr) => showQr(qr, qrFile, log),
+    timings: whatsappTimings(config),
+    onQr: (qr) => void showQr(qr, qrFile, log).catch((error: unknown) => log.error('could not show the QR code', { code: errorCode(error) })),
     onState: (state) => {
       heartbeat.setWhatsApp(state);
       if (state === 'connected') void rm(qrFile, { force: true });

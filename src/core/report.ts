@@ -86,11 +86,6 @@ export type ReportResult =
   | { kind: 'added'; report: Report }
   | { kind: 'limited' };
 
-/** What one delivery attempt came to, as the outbox tells the reports service. */
-export type AttemptOutcome =
-  | { ok: true; accepted: string[]; subject: string }
-  | { ok: false; kind: 'temporary' | 'permanent' | 'auth'; code: string };
-
 /** What happens to reports, for whoever must hear of it (admins, the operator, the simulator). */
 export interface ReportEvents {
   [name: string]: unknown[];

@@ -1,5 +1,5 @@
 /** Longest text the features look at: a real command or question is short; a 200 KB paste is not one. */
-export const MAX_TEXT_EXAMINED = 4000;
+const MAX_TEXT_EXAMINED = 4000;
 
 // Control and format characters (zero-width joiners, bidi marks and isolates, soft hyphens) change
 // nothing a person reads but can hide a command or break matching. Line breaks and tabs stay.

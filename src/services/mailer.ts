@@ -21,7 +21,7 @@ function smtpCode(error: NodemailerError & { rejectedErrors?: NodemailerError[] 
 }
 
 /** What a failed attempt means for the next one. */
-export function classifyMailError(error: unknown): MailOutcome & { ok: false } {
+function classifyMailError(error: unknown): MailOutcome & { ok: false } {
   const mailError = (error ?? {}) as NodemailerError;
   const code = mailError.code ?? 'unknown';
   const response = smtpCode(mailError);

@@ -42,15 +42,10 @@ export class Outbox {
     return this.reports.queued();
   }
 
-  /** Looks at the queue again now (a new report, a start, or the operator lifting a pause). */
+  /** Looks at the queue again now (a new report, a report queued again, or a start). */
   kick(): void {
     this.timer?.cancel();
     this.timer = this.clock.setTimer(0, () => this.drain());
-  }
-
-  resume(): void {
-    this.pausedFor = undefined;
-    this.kick();
   }
 
   stop(): void {

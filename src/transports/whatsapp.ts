@@ -1,15 +1,23 @@
-import type { Chat, Client, GroupChat, GroupNotification, Message } from 'whatsapp-web.js';
+import type { Chat, GroupChat, GroupNotification, Message } from 'whatsapp-web.js';
+import type { Config } from '../config/schema.js';
 import type { Clock, Timer } from '../core/clock.js';
 import type { InboundEvent, Media, Outgoing, QuotedMessage, Transport } from '../core/events.js';
-import { isGroupId, maskId, type GroupId, type PersonId } from '../core/ids.js';
+import { maskId, type GroupId, type PersonId } from '../core/ids.js';
 import { errorCode } from '../core/log.js';
 import type { Logger } from '../core/log.js';
-
-/** The part of whatsapp-web.js' Client the bot uses; tests pass a fake with the same types. */
-export type WhatsAppClient = Pick<
-  Client,
-  'on' | 'initialize' | 'destroy' | 'sendMessage' | 'getChats' | 'getChatById' | 'getContactLidAndPhone' | 'info'
->;
+import type { WhatsAppClient } from './whatsapp-client.js';
+import {
+  attachment,
+  groupEvent,
+  membershipEvent,
+  membershipIds,
+  messageEvent,
+  messageIds,
+  participantIds,
+  quotedAuthor,
+  quotedMessage,
+  serialized,
+} from './whatsapp-events.js';
 
 export type ConnectionState = 'starting' | 'waiting-for-qr' | 'connected' | 'disconnected' | 'logged-out';
 
@@ -20,27 +28,21 @@ export interface WhatsAppTransportOptions {
   log: Logger;
   onQr?: (qr: string) => void;
   onState?: (state: ConnectionState) => void;
+  timings: WhatsAppTimings;
+}
+
+export interface WhatsAppTimings {
   /** How long a send waits for WhatsApp to be connected before it gives up. */
-  sendWaitMs?: number;
-  firstRetryMs?: number;
-  longestRetryMs?: number;
+  sendWaitMs: number;
+  /** Reconnecting waits this long at first, doubling up to the longest. */
+  firstRetryMs: number;
+  longestRetryMs: number;
 }
 
-/** Attachments larger than this are described in a report but not downloaded. */
-const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
-
-// Messages WhatsApp uses for its own bookkeeping: nobody wrote them.
-const systemTypes = new Set(['e2e_notification', 'notification_template', 'gp2', 'call_log', 'protocol', 'revoked', 'ciphertext', 'notification', 'broadcast_notification']);
-
-function serialized(id: unknown): string {
-  if (typeof id === 'string') return id;
-  if (id && typeof id === 'object' && '_serialized' in id) return String((id as { _serialized: unknown })._serialized);
-  return '';
-}
-
-/** Only groups and people: status updates, broadcast lists and channels are not conversations with parents. */
-export function isConversation(id: string): boolean {
-  return id.endsWith('@g.us') || id.endsWith('@c.us') || id.endsWith('@lid');
+/** The transport's waits, from the config's `whatsapp` section. */
+export function whatsappTimings(config: Config): WhatsAppTimings {
+  const { sendWaitMinutes, firstRetrySeconds, longestRetrySeconds } = config.whatsapp;
+  return { sendWaitMs: sendWaitMinutes * 60_000, firstRetryMs: firstRetrySeconds * 1000, longestRetryMs: longestRetrySeconds * 1000 };
 }
 
 /**
@@ -89,7 +91,7 @@ export class WhatsAppTransport implements Transport {
   private readonly phoneOfLid = new Map<string, string>();
 
   constructor(private readonly options: WhatsAppTransportOptions) {
-    this.retryMs = options.firstRetryMs ?? 5_000;
+    this.retryMs = options.timings.firstRetryMs;
   }
 
   async start(onEvent: (event: InboundEvent) => Promise<void>): Promise<void> {
@@ -124,7 +126,7 @@ export class WhatsAppTransport implements Transport {
 
   private waitForConnection(): Promise<void> {
     return new Promise((resolve) => {
-      const timer = this.options.clock.setTimer(this.options.sendWaitMs ?? 15 * 60_000, resolve);
+      const timer = this.options.clock.setTimer(this.options.timings.sendWaitMs, resolve);
       this.whenConnected.push(() => {
         timer.cancel();
         resolve();
@@ -164,7 +166,7 @@ export class WhatsAppTransport implements Transport {
   private retryLater(why: string): void {
     if (this.stopping) return;
     const wait = this.retryMs;
-    this.retryMs = Math.min(this.retryMs * 2, this.options.longestRetryMs ?? 300_000);
+    this.retryMs = Math.min(this.retryMs * 2, this.options.timings.longestRetryMs);
     this.options.log.warn(`${why} Retrying in ${Math.round(wait / 1000)} s.`);
     this.retryTimer?.cancel();
     this.retryTimer = this.options.clock.setTimer(wait, () =>
@@ -215,7 +217,7 @@ export class WhatsAppTransport implements Transport {
     });
     client.on('ready', () => {
       if (!current()) return;
-      this.retryMs = this.options.firstRetryMs ?? 5_000;
+      this.retryMs = this.options.timings.firstRetryMs;
       this.botId = serialized(client.info?.wid) || this.botId;
       log.info('WhatsApp connected', { as: maskId(this.botId) });
       this.everConnected = true;
@@ -269,32 +271,15 @@ export class WhatsAppTransport implements Transport {
   }
 
   private async toMessage(client: WhatsAppClient, message: Message): Promise<InboundEvent | undefined> {
-    // `message` never carries the bot's own messages (that is `message_create`), but a linked phone can.
-    if (message.fromMe || message.isStatus || message.broadcast || systemTypes.has(String(message.type))) return undefined;
-    const from = serialized(message.from);
-    if (!isConversation(from) || from === 'status@broadcast') return undefined;
-    const inGroup = isGroupId(from);
-    const sender = await this.person(client, inGroup ? serialized(message.author) : from);
-    if (!sender || sender === this.botId) return undefined;
-    const chat = inGroup ? from : sender;
+    const ids = messageIds(message);
+    if (!ids) return undefined;
+    const from = await this.person(client, ids.author);
+    if (!from || from === this.botId) return undefined;
     const quoted = message.hasQuotedMsg ? await this.toQuoted(client, message) : undefined;
     // Attachments are fetched only where a report may need them: a private forward.
-    const media = !inGroup && message.hasMedia ? await this.download(message) : undefined;
-    const raw = message.rawData as { notifyName?: string } | undefined;
-    return {
-      kind: 'message',
-      chat,
-      from: sender,
-      senderName: raw?.notifyName || undefined,
-      id: serialized(message.id),
-      text: message.body ?? '',
-      quotedId: quoted?.id,
-      quoted,
-      forwarded: Boolean(message.isForwarded),
-      mentions: await this.people(client, (message.mentionedIds ?? []).map(serialized)),
-      media,
-      at: new Date((message.timestamp || 0) * 1000),
-    };
+    const media = !ids.inGroup && message.hasMedia ? await this.download(message) : undefined;
+    const mentions = await this.people(client, ids.mentions);
+    return messageEvent(message, { from, mentions, quoted, media });
   }
 
   private async toQuoted(client: WhatsAppClient, message: Message): Promise<QuotedMessage | undefined> {
@@ -306,24 +291,15 @@ export class WhatsAppTransport implements Transport {
       this.options.log.warn('could not read a quoted message', { code: errorCode(error) });
     }
     if (!quoted) return undefined;
-    const author = serialized(quoted.author) || serialized(quoted.from);
-    const raw = quoted.rawData as { notifyName?: string } | undefined;
-    return {
-      id: serialized(quoted.id),
-      from: quoted.fromMe ? this.botId : await this.person(client, author),
-      authorName: raw?.notifyName || undefined,
-      text: quoted.body ?? '',
-      at: new Date((quoted.timestamp || 0) * 1000),
-      media: quoted.hasMedia ? await this.download(quoted) : undefined,
-    };
+    const from = quoted.fromMe ? this.botId : await this.person(client, quotedAuthor(quoted));
+    const media = quoted.hasMedia ? await this.download(quoted) : undefined;
+    return quotedMessage(quoted, { from, media });
   }
 
   private async download(message: Message): Promise<Media | undefined> {
     try {
       const media = await message.downloadMedia();
-      if (!media) return undefined;
-      const tooBig = (media.data?.length ?? 0) * 0.75 > MAX_MEDIA_BYTES;
-      return { mimetype: media.mimetype, filename: media.filename ?? undefined, dataBase64: tooBig ? undefined : media.data };
+      return media ? attachment(media) : undefined;
     } catch (error) {
       this.options.log.warn('could not download an attachment', { code: errorCode(error) });
       return undefined;
@@ -331,36 +307,24 @@ export class WhatsAppTransport implements Transport {
   }
 
   private async toMembership(client: WhatsAppClient, kind: 'join' | 'leave', n: GroupNotification): Promise<InboundEvent[]> {
-    const chat = serialized(n.chatId);
-    // One notification can carry many people: an admin adding a whole class at once.
-    const recipients = (n.recipientIds ?? []).map(serialized).filter(Boolean);
-    const author = serialized(n.author);
-    const members = await this.people(client, recipients.length ? recipients : [author]);
-    const by = author && kind === 'join' && !recipients.every((r) => r === author) ? await this.person(client, author) : undefined;
-    const at = n.timestamp ? new Date(n.timestamp * 1000) : this.options.clock.now();
-    const events: InboundEvent[] = [{ kind, chat, members, by, at }];
+    const ids = membershipIds(kind, n);
+    const members = await this.people(client, ids.members);
+    const by = ids.by ? await this.person(client, ids.by) : undefined;
+    const event = membershipEvent(kind, n, { members, by }, this.options.clock.now());
+    const events: InboundEvent[] = [event];
     // The bot was just added: WhatsApp tells the group's name and people only when asked.
-    if (kind === 'join' && this.botId && members.includes(this.botId)) events.push(...(await this.readGroup(client, chat)));
+    if (kind === 'join' && this.botId && members.includes(this.botId)) events.push(...(await this.readGroup(client, event.chat)));
     return events;
   }
 
-  private async groupEvent(client: WhatsAppClient, chat: Chat, catchUp: boolean): Promise<InboundEvent> {
-    const participants = (chat as GroupChat).participants ?? [];
-    const ids = await this.people(client, participants.map((p) => serialized(p.id)));
-    return {
-      kind: 'group',
-      chat: serialized(chat.id),
-      name: chat.name,
-      members: ids,
-      admins: ids.filter((_, i) => participants[i]!.isAdmin || participants[i]!.isSuperAdmin),
-      catchUp: catchUp || undefined,
-      at: this.options.clock.now(),
-    };
+  private async toGroup(client: WhatsAppClient, chat: Chat, catchUp: boolean): Promise<InboundEvent> {
+    const group = chat as GroupChat;
+    return groupEvent(group, await this.people(client, participantIds(group)), catchUp, this.options.clock.now());
   }
 
   private async readGroup(client: WhatsAppClient, chatId: GroupId): Promise<InboundEvent[]> {
     const chat = await client.getChatById(serialized(chatId));
-    return chat?.isGroup ? [await this.groupEvent(client, chat, false)] : [];
+    return chat?.isGroup ? [await this.toGroup(client, chat, false)] : [];
   }
 
   /** WhatsApp is sometimes still loading chats at 'ready': if reading them fails, try again shortly. */
@@ -383,7 +347,7 @@ export class WhatsAppTransport implements Transport {
   private async readGroups(client: WhatsAppClient): Promise<InboundEvent[]> {
     const groups = (await client.getChats()).filter((chat) => chat.isGroup && !chat.isReadOnly);
     const events: InboundEvent[] = [];
-    for (const chat of groups) events.push(await this.groupEvent(client, chat, true));
+    for (const chat of groups) events.push(await this.toGroup(client, chat, true));
     this.options.log.info('groups read', { count: events.length });
     return events;
   }

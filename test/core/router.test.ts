@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../src/config/load.js';
 import { SystemClock } from '../../src/core/clock.js';
-import type { Feature } from '../../src/core/feature.js';
+import type { CommandFeature, CommandSpec, Feature } from '../../src/core/feature.js';
 import type { Logger } from '../../src/core/log.js';
 import { Messages } from '../../src/core/messages.js';
 import { Router } from '../../src/core/router.js';
@@ -46,7 +46,7 @@ function watcher(name: string, seen: string[]): Feature {
   return { name, handle: async (ctx, next) => { seen.push(`${name}:${ctx.state.command?.name ?? ctx.text}`); await next(); } };
 }
 
-function command(name: string, seen: string[], extra: Partial<Extract<Feature, { command: object }>['command']> = {}): Feature {
+function command(name: string, seen: string[], extra: Partial<CommandSpec> = {}): CommandFeature {
   return {
     name,
     help: 'helpRules',

@@ -16,7 +16,7 @@ import type {
   MessageTypes,
   WAState,
 } from 'whatsapp-web.js';
-import type { WhatsAppClient } from '../../src/transports/whatsapp.js';
+import type { WhatsAppClient } from '../../src/transports/whatsapp-client.js';
 
 /**
  * A fake whatsapp-web.js client for the transport's tests. Only types come from

@@ -7,8 +7,8 @@ import Transport from 'winston-transport';
 import { loadConfig } from '../../src/config/load.js';
 import { SystemClock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/services/logger.js';
-import { clearStaleBrowserLocks, createWhatsAppClient, whatsappFolders } from '../../src/cli/start.js';
-import { WhatsAppTransport } from '../../src/transports/whatsapp.js';
+import { clearStaleBrowserLocks, createWhatsAppClient, whatsappFolders } from '../../src/transports/whatsapp-client.js';
+import { WhatsAppTransport, whatsappTimings } from '../../src/transports/whatsapp.js';
 
 const chromium = process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
 // CI installs Debian's chromium for this test, so there it must run; elsewhere it runs when chromium is there.
@@ -39,8 +39,7 @@ describe('the real Chromium through the WhatsApp adapter, with no internet', () 
         },
         clock,
         log,
-        firstRetryMs: 500,
-        longestRetryMs: 1000,
+        timings: { ...whatsappTimings(config), firstRetryMs: 500, longestRetryMs: 1000 },
       });
       try {
         await transport.start(async () => undefined);

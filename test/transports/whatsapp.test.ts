@@ -13,7 +13,7 @@ import { userPart } from '../../src/core/ids.js';
 import { seededRandom } from '../../src/core/random.js';
 import type { Logger } from '../../src/core/log.js';
 import { createLogger } from '../../src/services/logger.js';
-import { WhatsAppTransport, type ConnectionState } from '../../src/transports/whatsapp.js';
+import { WhatsAppTransport, whatsappTimings, type ConnectionState } from '../../src/transports/whatsapp.js';
 import {
   FakeWhatsApp,
   NO_BROWSER_ERROR,
@@ -102,6 +102,7 @@ function transportFor(h: Omit<Harness, 'transport' | 'settle'>): WhatsAppTranspo
     createClient: h.wa.createClient,
     clock: h.clock,
     log: h.log,
+    timings: whatsappTimings(loadConfig({}).config),
     onQr: (qr) => h.qrs.push(qr),
     onState: (state) => h.states.push(state),
   });
@@ -258,7 +259,7 @@ describe('a reply that quotes a message', () => {
     await h.settle();
     await h.clock.advanceBy(60_000);
 
-    const reports = h.app.services.store.reports();
+    const reports = h.app.reports.all();
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ kind: 'flag', reason: 'rude', verified: true, reporter: { id: PARENT } });
     expect(reports[0]!.messages[0]).toMatchObject({ id: quoted.id._serialized, authorId: OTHER_PARENT, text: 'you are all idiots' });
@@ -290,7 +291,7 @@ describe('a forward in a private chat', () => {
     const sent = wa.sentTo(PARENT);
     expect(sent).toHaveLength(1);
     expect(text(sent[0]!)).toMatch(/^Got it\./);
-    expect(h.app.services.store.reports()).toHaveLength(1);
+    expect(h.app.reports.all()).toHaveLength(1);
     expect(wa.sentTo(GROUP)).toHaveLength(0);
   });
 });
