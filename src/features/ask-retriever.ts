@@ -325,7 +325,8 @@ function queryTerms(question: string, index: Index): Map<string, number> {
   return weights;
 }
 
-function rank(question: string, clauses: Clause[], limit: number): Retrieved[] {
+/** The ranking itself, without retrieveClauses' safety net: tests call it so that a bug shows as a failure, not as silence. */
+export function rankClauses(question: string, clauses: Clause[], limit: number): Retrieved[] {
   if (typeof question !== 'string' || !Array.isArray(clauses) || clauses.length === 0 || limit <= 0) return [];
   const index = indexFor(clauses);
   const query = queryTerms(question, index);
@@ -355,7 +356,7 @@ export function retrieveClauses(question: string, clauses: Clause[], limit: numb
   // Parents' messages reach this unfiltered, so a bug here must never take the bot down.
   try {
     const n = Number.isFinite(limit) ? Math.floor(limit) : DEFAULT_LIMIT;
-    return rank(question, clauses, n);
+    return rankClauses(question, clauses, n);
   } catch {
     return [];
   }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { schoolSchema, type School } from '../../src/config/schema.js';
 import { policyClauses, type Clause } from '../../src/core/policy.js';
-import { retrieveClauses } from '../../src/features/ask-retriever.js';
+import { rankClauses, retrieveClauses } from '../../src/features/ask-retriever.js';
 import { scoreRetriever, type LabelledQuestion } from '../support/scoring.js';
 
 const school: School = schoolSchema.parse(
@@ -134,12 +134,10 @@ describe('ask retriever: hostile input', () => {
     ['object', { toString: () => { throw new Error('boom'); } }],
   ];
 
-  it.each(cases)('never throws and returns nothing: %s', (_name, input) => {
-    const started = Date.now();
-    let got: unknown;
-    expect(() => { got = retrieveClauses(input as string, clauses); }).not.toThrow();
-    expect(got).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(500);
+  // The ranking itself, not the safety net around it: a bug here would fail, not come back empty.
+  it.each(cases)('returns nothing, without relying on the safety net: %s', (_name, input) => {
+    expect(rankClauses(input as string, clauses, 3)).toEqual([]);
+    expect(retrieveClauses(input as string, clauses)).toEqual([]);
   });
 
   it('only reads the start of a long message', () => {
@@ -148,11 +146,10 @@ describe('ask retriever: hostile input', () => {
     expect(ids(`is swearing allowed? ${'hello '.repeat(30_000)}`)[0]).toBe('I2');
   });
 
-  it('never throws on broken clause lists', () => {
-    expect(() => retrieveClauses('swearing', null as unknown as Clause[])).not.toThrow();
-    expect(retrieveClauses('swearing', null as unknown as Clause[])).toEqual([]);
+  it('answers nothing from broken clause lists, without relying on the safety net', () => {
+    expect(rankClauses('swearing', null as unknown as Clause[], 3)).toEqual([]);
     const broken = [{ id: 'X', kind: 'guideline', text: null }] as unknown as Clause[];
-    expect(() => retrieveClauses('swearing', broken)).not.toThrow();
+    expect(rankClauses('swearing', broken, 3)).toEqual([]);
   });
 });
 
