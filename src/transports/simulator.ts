@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { InboundEvent, Media, Outgoing, QuotedMessage, Transport } from '../core/events.js';
 
-/** One line of a scenario file, as ../shared/contracts/scenario-format.md describes it. */
+/** One line of a scenario file, in the format the README describes under "Trying it in the simulator". */
 const id = z.string().trim().min(1).max(200);
 const ids = z.array(id).max(10_000);
 const media = z.object({

@@ -1,6 +1,9 @@
 // The peer: the same three workloads through grammY, a widely used bot framework, with every Bot
 // API call answered in-process (an API transformer that never reaches the network), so that both
-// sides are measured on routing, handlers and the send call, and nothing else.
+// sides are measured on routing, handlers and the send call, and nothing else. It comes in two
+// builds: grammY as a grammY bot is usually written (a command handler, a regex, a no-op for the
+// rest), and grammY doing our per-message work, so the framework's cost can be told apart from
+// the classifier's.
 import { Bot } from 'grammy';
 
 /** grammY's `hears` for concern questions: a plain regex, as a grammY bot would do it. */
@@ -19,12 +22,7 @@ const BOT_INFO = {
   has_main_web_app: false,
 };
 
-/**
- * A grammY bot with a `command` handler for rules, a `hears` regex for concern questions and a
- * no-op for the rest. `concernFilter`, when given, replaces the regex (to see what our matcher
- * costs inside grammY).
- */
-export function grammyBot({ rulesText, concernText, concernFilter }) {
+function offlineBot() {
   const bot = new Bot('7000000001:BENCHMARK-TOKEN-NOT-REAL', { botInfo: BOT_INFO });
   const stats = { calls: 0, bytes: 0 };
   let nextId = 1;
@@ -42,10 +40,37 @@ export function grammyBot({ rulesText, concernText, concernFilter }) {
       },
     };
   });
+  return { bot, stats };
+}
+
+const quoting = (ctx) => ({ reply_parameters: { message_id: ctx.msg.message_id } });
+
+/** grammY as its users write it: a `command` handler for rules, a `hears` regex for concern questions, a no-op for the rest. */
+export function grammyBot({ rulesText, concernText }) {
+  const { bot, stats } = offlineBot();
   bot.command('rules', (ctx) => ctx.reply(rulesText));
-  const answerConcern = (ctx) => ctx.reply(concernText, { reply_parameters: { message_id: ctx.msg.message_id } });
-  if (concernFilter) bot.on('message:text').filter((ctx) => concernFilter(ctx.msg.text), answerConcern);
-  else bot.hears(GRAMMY_CONCERN_RE, answerConcern);
+  bot.hears(GRAMMY_CONCERN_RE, (ctx) => ctx.reply(concernText, quoting(ctx)));
+  bot.on('message', () => {});
+  return { bot, stats };
+}
+
+/**
+ * grammY doing what our pipeline does with each message: our command parser on every text, our
+ * concern matcher on every text that is not a command, and our rendered texts as the replies.
+ * It is fed our texts too ('!rules', not '/rules'), since parseCommand knows only '!'.
+ */
+export function grammySameWorkBot({ rulesText, concernText, parseCommand, matchConcern }) {
+  const { bot, stats } = offlineBot();
+  bot.on('message:text', async (ctx, next) => {
+    const text = ctx.msg.text;
+    const command = parseCommand(text);
+    if (command) {
+      if (command.name === 'rules') await ctx.reply(rulesText);
+      return;
+    }
+    if (matchConcern(text).isConcern) return void (await ctx.reply(concernText, quoting(ctx)));
+    return next();
+  });
   bot.on('message', () => {});
   return { bot, stats };
 }

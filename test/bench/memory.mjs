@@ -1,6 +1,13 @@
-// Memory: RSS (after a full GC) when the bot has started, and as 100,000 messages go through it in
-// 20 groups at a realistic pace, so that anything kept per message shows up as growth.
-import { emit, fullGc, GROUPS, groupId, MEMBERS, memberId, mb, messageEvent, progress, setUpGroups, startBot } from './lib.mjs';
+// Memory: RSS of a freshly started bot process (measured in child processes of its own, see
+// fresh-start.mjs), then RSS (after a full GC) in this process when the bot has started, and as
+// 100,000 messages go through it in 20 groups at a realistic pace, so that anything kept per
+// message shows up as growth. The in-process figures include the benchmark's own modules and 20
+// groups' members; the fresh-process figure is what a volunteer's machine sees after `npm start`.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import {
+  DIST, emit, fullGc, GROUPS, groupId, HERE, MEMBERS, memberId, mb, messageEvent, progress, ROOT, setUpGroups, startBot, tempDir,
+} from './lib.mjs';
 import { CHATTER, labelledConcernPhrasings, RULES } from './texts.mjs';
 
 const TOTAL = Number(process.env.BENCH_MEMORY_MESSAGES ?? 100_000);
@@ -23,6 +30,58 @@ async function sample(bot) {
     sends: bot.transport.sends,
   };
 }
+
+const FRESH_RUNS = Number(process.env.BENCH_FRESH_RUNS ?? 3);
+// Every variable loadConfig reads, and NODE_OPTIONS: a developer's shell must not change what a default start is.
+const CONFIG_ENV = ['BOT_CONFIG', 'BOT_STORAGE_DIR', 'SMTP_URL', 'MAIL_FROM', 'SCHOOL_EMAIL', 'OPENAI_API_KEY',
+  'OPENAI_BASE_URL', 'OPENAI_MODEL', 'BOT_OPERATOR', 'LOG_LEVEL', 'PUPPETEER_EXECUTABLE_PATH', 'NODE_OPTIONS'];
+
+async function freshStart() {
+  const env = { ...process.env };
+  for (const name of CONFIG_ENV) delete env[name];
+  env.BOT_STORAGE_DIR = await tempDir('fresh');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', path.join(HERE, 'fresh-start.mjs'), DIST], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (out += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (err += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = out.trim().split('\n').at(-1);
+      if (code !== 0 || !line) return reject(new Error(`fresh-start failed (exit ${code}): ${err.trim()}`));
+      resolve(JSON.parse(line));
+    });
+  });
+}
+
+const median = (values) => {
+  const sorted = values.filter((v) => typeof v === 'number').sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : null;
+};
+progress(`memory: ${FRESH_RUNS} fresh bot processes`);
+const freshRuns = [];
+for (let r = 0; r < FRESH_RUNS; r++) freshRuns.push(await freshStart());
+const freshStage = (stage) => {
+  const runs = freshRuns.map((run) => run[stage]).filter((s) => s && !s.error);
+  if (!runs.length) return { error: freshRuns[0]?.[stage]?.error ?? 'not measured' };
+  return {
+    rssMb: median(runs.map((s) => s.rssMb)),
+    rssMbAfterGc: median(runs.map((s) => s.rssMbAfterGc)),
+    heapUsedMbAfterGc: median(runs.map((s) => s.heapUsedMbAfterGc)),
+  };
+};
+const freshStartFigures = {
+  runs: FRESH_RUNS,
+  statistic: 'median',
+  bareNode: freshStage('node'),
+  app: { ...freshStage('app'), model: freshRuns[0].app.model, mailMode: freshRuns[0].app.mailMode },
+  withWhatsAppModules: freshStage('whatsapp'),
+};
 
 await fullGc();
 const beforeApp = process.memoryUsage();
@@ -76,6 +135,9 @@ const atEnd = series.at(-1);
 await bot.close();
 emit({
   memory: {
+    // The headline start figure: a fresh process with the app loaded and created, before any event.
+    rssMbFreshStart: freshStartFigures.app.rssMb ?? null,
+    freshStart: freshStartFigures,
     rssMbBeforeApp: mb(beforeApp.rss),
     rssMbAtStart: atStart.rssMb,
     rssMbAt10k: at10k?.rssMb ?? null,
