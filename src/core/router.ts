@@ -8,35 +8,42 @@ import { errorCode, type Logger } from './log.js';
 import type { Services } from './services.js';
 import { cleanText } from './text.js';
 
+/** A feature's handler, or the place in the chain where commands are dispatched. */
+type Step = ((ctx: Context, next: () => Promise<void>) => Promise<void>) | 'commands';
+
 /**
- * Hands each event to the features in the order they are listed. A message that is a command
- * stops at that command's feature, after the guards every command shares; an unknown command
- * stops where the last command is listed. One bad event never stops the bot: whatever a feature
- * throws is logged here with the event's id and an error code, and the next event goes on.
+ * Hands each event to the features in the order they are listed. The commands sit together in
+ * that list: a message that is a command stops there, at its own feature after the guards every
+ * command shares (or with a note, when no feature knows it); other messages pass them by. One bad
+ * event never stops the bot: whatever a feature throws is logged here with the event's id and an
+ * error code, and the next event goes on.
  */
 export class Router {
   private readonly commands = new Map<string, CommandFeature>();
-  private readonly afterLastCommand: number;
+  /** The features' handlers in order, with one step for all the commands: a message meets each once. */
+  private readonly steps: Step[] = [];
   readonly catalogue: Catalogue;
   // A typo is answered privately once in a while, not every time.
   private readonly unknownNotes: Cooldown;
 
   constructor(
-    private readonly features: readonly Feature[],
+    features: readonly Feature[],
     private readonly services: Services,
     private readonly log: Logger,
     unknownNoteCooldownMs: number,
   ) {
-    let last = -1;
-    features.forEach((feature, index) => {
-      if (!feature.command) return;
-      last = index;
+    for (const feature of features) {
+      if (!feature.command) {
+        if (feature.handle) this.steps.push(feature.handle.bind(feature));
+        continue;
+      }
+      if (!this.steps.includes('commands')) this.steps.push('commands');
+      else if (this.steps.at(-1) !== 'commands') throw new Error(`!${feature.command.names[0]} is listed apart from the other commands`);
       for (const name of feature.command.names) {
         if (this.commands.has(name)) throw new Error(`two features answer !${name}`);
         this.commands.set(name, feature);
       }
-    });
-    this.afterLastCommand = last + 1;
+    }
     this.unknownNotes = new Cooldown(unknownNoteCooldownMs);
     this.catalogue = {
       helpLines: features.flatMap((f) => (f.help ? [f.help] : [])),
@@ -74,17 +81,13 @@ export class Router {
   }
 
   private async run(ctx: Context, index: number): Promise<void> {
+    const step = this.steps[index];
+    if (step === undefined) return;
+    if (step !== 'commands') return step(ctx, () => this.run(ctx, index + 1));
     const command = ctx.state.command;
-    if (command && index === this.afterLastCommand) return this.unknownCommand(ctx, command.name);
-    const feature = this.features[index];
-    if (!feature) return;
-    const next = () => this.run(ctx, index + 1);
-    if (feature.command) {
-      if (command && feature.command.names.includes(command.name)) return this.runCommand(ctx, feature);
-      return next();
-    }
-    if (!feature.handle) return next();
-    await feature.handle(ctx, next);
+    if (!command) return this.run(ctx, index + 1);
+    const feature = this.commands.get(command.name);
+    return feature ? this.runCommand(ctx, feature) : this.unknownCommand(ctx, command.name);
   }
 
   private async runCommand(ctx: Context, feature: CommandFeature): Promise<void> {

@@ -97,6 +97,13 @@ describe('the router: one list of features', () => {
     expect(router.catalogue.publicCommands).toBe('!rules');
   });
 
+  it('refuses a command listed apart from the others, which would split where commands stop', () => {
+    const seen: string[] = [];
+    expect(() => routerWith([command('rules', seen), watcher('between', seen), command('help', seen)])).toThrow(
+      '!help is listed apart from the other commands',
+    );
+  });
+
   it('refuses two features answering the same command', () => {
     const seen: string[] = [];
     expect(() => routerWith([command('rules', seen), command('rules', seen)])).toThrow('two features answer !rules');
