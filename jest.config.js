@@ -9,5 +9,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 30000,
+  // jest's default (one worker less than the cores) runs everything in one worker on 2 cores, while
+  // many suites mostly wait (child processes, SMTP and model servers, real timeouts): one worker a core.
+  maxWorkers: '100%',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

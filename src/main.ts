@@ -4,8 +4,6 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/load.js';
 import { StorageError } from './services/durable-file.js';
 import { closeLogger, createLogger } from './services/logger.js';
-import { createSimulation } from './cli/simulation.js';
-import { runScript } from './cli/script.js';
 
 const usage = `Parent Group Steward
 
@@ -58,14 +56,14 @@ async function simulate(args: string[]): Promise<void> {
   } catch (error) {
     fail(`cannot read ${values.script} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 2);
   }
-  const sim = await createSimulation({
+  const { runScenario } = await import('./cli/script.js');
+  const result = await runScenario(script, {
     loaded,
     log,
     start,
     seed,
     output: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
   });
-  const result = await runScript(script, sim);
   await closeLogger(log);
   if (result.error) {
     process.stderr.write(`${result.error}\n`);

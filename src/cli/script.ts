@@ -1,5 +1,7 @@
-import type { Simulation } from './simulation.js';
-import { scenarioLine, type ScenarioLine } from '../transports/simulator.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { Logger } from '../core/log.js';
+import { createSimulation, type Simulation } from './simulation.js';
+import { scenarioLine, type OutputLine, type ScenarioLine } from '../transports/simulator.js';
 
 export interface ScriptResult {
   linesRun: number;
@@ -41,4 +43,39 @@ export async function runScript(text: string, sim: Simulation): Promise<ScriptRe
   }
   await sim.finish();
   return { linesRun, error };
+}
+
+export interface ScenarioOptions {
+  loaded: LoadedConfig;
+  log: Logger;
+  /** Simulated time of the first line. */
+  start: Date;
+  /** Seed of the send jitter and of report references. */
+  seed: number;
+  /** Sees each output line the moment the bot produces it (the CLI prints it then, so a killed run has said what it did). */
+  output?: (line: OutputLine) => void;
+}
+
+export interface ScenarioResult extends ScriptResult {
+  /** Every output line, in the order the bot produced it: what script mode prints on stdout. */
+  lines: OutputLine[];
+}
+
+/**
+ * A scenario text run in this process, as `simulate --script` runs it: the lines it would print,
+ * and in `error` the one line it would print on stderr before exiting 2. Storage problems
+ * (a folder in use, a damaged database) are thrown, as the CLI throws them.
+ */
+export async function runScenario(text: string, options: ScenarioOptions): Promise<ScenarioResult> {
+  const { output, ...simulation } = options;
+  const lines: OutputLine[] = [];
+  const sim = await createSimulation({
+    ...simulation,
+    output: (line) => {
+      lines.push(line);
+      output?.(line);
+    },
+  });
+  const result = await runScript(text, sim);
+  return { ...result, lines };
 }

@@ -18,6 +18,22 @@ export class Activity {
     };
   }
 
+  /**
+   * Stops counting one piece of work that is now waiting on the outside world (a server that does
+   * not answer), so that simulated time may pass meanwhile; the function returned counts it again.
+   */
+  stepAside(): () => void {
+    if (this.count === 0) return () => undefined;
+    this.count -= 1;
+    if (this.count === 0) this.wakeWaiters();
+    let back = false;
+    return () => {
+      if (back) return;
+      back = true;
+      this.count += 1;
+    };
+  }
+
   async track<T>(work: () => Promise<T>): Promise<T> {
     const end = this.begin();
     try {

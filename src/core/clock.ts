@@ -9,6 +9,12 @@ export interface Clock {
   now(): Date;
   setTimer(ms: number, fn: () => void | Promise<void>): Timer;
   sleep(ms: number): Promise<void>;
+  /**
+   * Waits for `work` that depends on the world outside the bot (a request to a server) and is
+   * ended, if it drags on, by one of the bot's own timers (a deadline). On the real clock this is
+   * just the wait; on a simulated one, time is let pass once the outside has had `graceMs`.
+   */
+  outside<T>(work: Promise<T>, graceMs?: number): Promise<T>;
 }
 
 type ErrorSink = (error: unknown) => void;
@@ -32,6 +38,10 @@ export class SystemClock implements Clock {
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
   }
+
+  outside<T>(work: Promise<T>): Promise<T> {
+    return work;
+  }
 }
 
 interface PendingTimer {
@@ -48,11 +58,16 @@ export class SimulatedClock implements Clock {
   private current: number;
   private timers: PendingTimer[] = [];
   private seq = 0;
+  /** How many advances are under way: while one is, it moves time and an outside wait need not. */
+  private advancing = 0;
+  private readonly graceEnders = new Set<() => void>();
 
   constructor(
     start: Date,
     private readonly activity: Activity,
     private readonly onError: ErrorSink,
+    /** Real time a server gets to answer before simulated time moves on without it. */
+    private readonly outsideGraceMs = 2000,
   ) {
     this.current = start.getTime();
   }
@@ -76,13 +91,64 @@ export class SimulatedClock implements Clock {
     return new Promise((resolve) => this.setTimer(ms, resolve));
   }
 
+  /**
+   * For the grace given, the outside counts as the bot's own work, so a server that answers is
+   * never outrun by simulated time. Past it, the wait steps aside and, unless an advance is
+   * already moving time, moves the clock on to the bot's next timer until the work settles: the
+   * seconds a server that keeps the bot waiting would cost in real life.
+   */
+  async outside<T>(work: Promise<T>, graceMs = this.outsideGraceMs): Promise<T> {
+    let settled = false;
+    const done = work.then(
+      () => void (settled = true),
+      () => void (settled = true),
+    );
+    let endGrace = () => undefined as void;
+    const grace = new Promise<void>((resolve) => (endGrace = resolve));
+    const realTimer = setTimeout(endGrace, graceMs);
+    this.graceEnders.add(endGrace);
+    try {
+      await Promise.race([done, grace]);
+      if (!settled) {
+        const countAgain = this.activity.stepAside();
+        try {
+          for (let next = this.nextDue(); !settled && next !== undefined && this.advancing === 0; next = this.nextDue()) {
+            await this.advanceTo(next);
+            // The timer just fired may have ended the work: let its promise settle before looking again.
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          }
+          await done;
+        } finally {
+          countAgain();
+        }
+      }
+      return await work;
+    } finally {
+      clearTimeout(realTimer);
+      this.graceEnders.delete(endGrace);
+    }
+  }
+
+  /** Ends the grace of every outside wait now: for a test whose server will never answer. */
+  stopWaitingForOutside(): void {
+    for (const end of this.graceEnders) end();
+  }
+
   /** Due time of the next timer, if any. */
   nextDue(): number | undefined {
     return this.earliest()?.due;
   }
 
   async advanceTo(target: Date | number): Promise<void> {
-    const until = typeof target === 'number' ? target : target.getTime();
+    this.advancing += 1;
+    try {
+      await this.advanceWithin(typeof target === 'number' ? target : target.getTime());
+    } finally {
+      this.advancing -= 1;
+    }
+  }
+
+  private async advanceWithin(until: number): Promise<void> {
     await this.activity.idle();
     for (let timer = this.earliest(); timer && timer.due <= until; timer = this.earliest()) {
       this.timers.splice(this.timers.indexOf(timer), 1);

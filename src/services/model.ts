@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { z } from 'zod';
-import type { Clock } from '../core/clock.js';
-import type { LanguageModel, ModelTask } from '../core/model.js';
+import type { Clock, Timer } from '../core/clock.js';
+import type { LanguageModel, ModelEvents, ModelTask } from '../core/model.js';
 import { errorCode } from '../core/log.js';
+import { Notifier } from '../core/notifier.js';
 import type { Logger } from '../core/log.js';
 
 
@@ -18,8 +19,6 @@ export interface ModelOptions {
   promptsDir: string;
   clock: Clock;
   log: Logger;
-  /** Told once a day when the budget runs out and the bot falls back to its offline answers. */
-  onBudgetSpent: () => void;
 }
 
 /** For logs: an HTTP status or an error's class, never a code from the server's body, which may echo a message. */
@@ -30,12 +29,46 @@ function modelErrorCode(error: unknown): string {
 }
 
 /**
+ * The SDK arms a real-time timer of its own for every request and rejects 0; this one never fires
+ * before the Model's deadlines on the clock (setTimeout cannot take more than 2^31-1 ms).
+ */
+const SDK_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** The SDK's first back-off without its jitter: one bot has nobody to stagger against. */
+const RETRY_PAUSE_MS = 500;
+
+const timedOut = () => Object.assign(new Error('model call timed out'), { name: 'ModelTimeout' });
+
+/** What the server asked for in Retry-After(-Ms), in ms from `now`, if it said anything usable. */
+function retryAfter(headers: Headers | undefined, now: number): number | undefined {
+  const ms = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
+  if (Number.isFinite(ms)) return Math.max(0, ms);
+  const value = headers?.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number.parseFloat(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** How long to wait before the one retry, or undefined when trying again would not help. */
+function retryWait(error: unknown, now: number): number | undefined {
+  if (error instanceof OpenAI.APIConnectionError || (error instanceof Error && error.name === 'ModelTimeout')) return RETRY_PAUSE_MS;
+  if (!(error instanceof OpenAI.APIError) || error.status === undefined) return undefined;
+  const status: number = error.status;
+  if (status !== 408 && status !== 409 && status !== 429 && status < 500) return undefined;
+  return retryAfter(error.headers, now) ?? RETRY_PAUSE_MS;
+}
+
+/**
  * An optional language model, used only to choose among things the bot already has (clauses of
  * the policy, yes or no, a category) and, for a report, to write a short summary that the email
  * labels as machine-written. It never writes what the bot posts, never picks recipients, and
  * anything but a valid, schema-shaped answer is thrown away so the offline path is used.
  */
 export class Model implements LanguageModel {
+  /** Tells the operator's notices when the day's budget is spent. */
+  readonly events: Notifier<ModelEvents>;
   private readonly client: OpenAI;
   private readonly prompts: Record<ModelTask, string>;
   private day = '';
@@ -44,12 +77,15 @@ export class Model implements LanguageModel {
   private toldSpent = false;
 
   constructor(private readonly options: ModelOptions) {
+    this.events = new Notifier((event, error) => options.log.error('model listener failed', { event, code: errorCode(error) }));
     this.client = new OpenAI({
       // A local OpenAI-compatible server (Ollama, llama.cpp) needs no key, but the SDK wants one.
       apiKey: options.apiKey ?? 'none',
       baseURL: options.baseUrl ?? undefined,
-      timeout: options.timeoutSeconds * 1000,
-      maxRetries: 1,
+      // Deadlines and the retry are the Model's own, on the injected clock, so they follow
+      // simulated time and bound the whole call, a stalled body and a Retry-After included.
+      timeout: SDK_TIMEOUT_MS,
+      maxRetries: 0,
     });
     const read = (task: ModelTask) => readFileSync(path.join(options.promptsDir, `${task}.md`), 'utf8');
     this.prompts = { ask: read('ask'), concern: read('concern'), triage: read('triage') };
@@ -67,37 +103,30 @@ export class Model implements LanguageModel {
 
   /**
    * Asks the model; resolves to undefined whenever the answer cannot be trusted or had no chance.
-   * Each attempt has timeoutSeconds and there is one retry; the whole call, a stalled answer and
-   * a long Retry-After included, ends at twice that plus a second, so a server that misbehaves
-   * cannot hold up the parents' messages queued behind it.
+   * Each attempt has timeoutSeconds on the clock and a failure that may pass gets one retry; the
+   * whole call, a stalled answer included, ends at twice that plus a second, and a Retry-After
+   * that would run past that end is not waited for, so a server that misbehaves cannot hold up
+   * the parents' messages queued behind it.
    */
   async ask<T>(task: ModelTask, input: unknown, output: z.ZodType<T>): Promise<T | undefined> {
     if (!this.withinBudget()) return undefined;
     this.calls += 1;
     const log = this.options.log.child({ model: task });
-    const abort = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        abort.abort();
-        reject(Object.assign(new Error('model call timed out'), { name: 'ModelTimeout' }));
-      }, (2 * this.options.timeoutSeconds + 1) * 1000);
-    });
+    const request: OpenAI.ChatCompletionCreateParamsNonStreaming = {
+      model: this.options.model,
+      temperature: 0,
+      max_tokens: 300,
+      messages: [
+        { role: 'system', content: this.prompts[task] },
+        { role: 'user', content: JSON.stringify(input) },
+      ],
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: task, strict: true, schema: z.toJSONSchema(output) as Record<string, unknown> },
+      },
+    };
     try {
-      const call = this.client.chat.completions.create({
-        model: this.options.model,
-        temperature: 0,
-        max_tokens: 300,
-        messages: [
-          { role: 'system', content: this.prompts[task] },
-          { role: 'user', content: JSON.stringify(input) },
-        ],
-        response_format: {
-          type: 'json_schema',
-          json_schema: { name: task, strict: true, schema: z.toJSONSchema(output) as Record<string, unknown> },
-        },
-      }, { signal: abort.signal });
-      const response = await Promise.race([call, deadline]);
+      const response = await this.complete(request);
       this.tokens += response.usage?.total_tokens ?? 0;
       const content = response.choices?.[0]?.message?.content;
       if (typeof content !== 'string' || content.length > 2000) {
@@ -113,8 +142,41 @@ export class Model implements LanguageModel {
     } catch (error) {
       log.warn('model unavailable; answering offline', { code: modelErrorCode(error) });
       return undefined;
+    }
+  }
+
+  /** Two attempts at most, the retry only when it and its wait fit before the call's deadline. */
+  private async complete(request: OpenAI.ChatCompletionCreateParamsNonStreaming): Promise<OpenAI.ChatCompletion> {
+    const { clock } = this.options;
+    const attemptMs = this.options.timeoutSeconds * 1000;
+    const giveUpAt = clock.now().getTime() + 2 * attemptMs + 1000;
+    const left = () => giveUpAt - clock.now().getTime();
+    try {
+      return await this.attempt(request, Math.min(attemptMs, left()));
+    } catch (error) {
+      const wait = retryWait(error, clock.now().getTime());
+      if (wait === undefined || wait >= left()) throw error;
+      await clock.outside(clock.sleep(wait), 0);
+      return await this.attempt(request, Math.min(attemptMs, left()));
+    }
+  }
+
+  /** One request, answer body included, abandoned when `ms` have passed on the clock. */
+  private async attempt(request: OpenAI.ChatCompletionCreateParamsNonStreaming, ms: number): Promise<OpenAI.ChatCompletion> {
+    const abort = new AbortController();
+    let timer: Timer | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = this.options.clock.setTimer(ms, () => {
+        reject(timedOut());
+        abort.abort();
+      });
+    });
+    try {
+      return await this.options.clock.outside(
+        Promise.race([this.client.chat.completions.create(request, { signal: abort.signal }), deadline]),
+      );
     } finally {
-      clearTimeout(timer);
+      timer?.cancel();
     }
   }
 
@@ -130,7 +192,7 @@ export class Model implements LanguageModel {
     if (!this.toldSpent) {
       this.toldSpent = true;
       this.options.log.warn('daily model budget spent; answering offline until tomorrow');
-      this.options.onBudgetSpent();
+      void this.events.emit('budgetSpent');
     }
     return false;
   }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GROUP, MAIN, person, runCommand, simulate, tempDir, writeScript } from './run-cli.js';
+import { GROUP, cli, person, simulateInProcess, tempDir } from './run-cli.js';
 
 const AUTHOR = person(3);
 const REPORTER = person(2);
@@ -14,14 +14,18 @@ afterEach(async () => {
 async function storageWithOneReport() {
   const { dir, cleanup } = await tempDir('steward-reports-cli-');
   cleanups.push(cleanup);
-  const script = await writeScript(dir, 'flag.jsonl', [
-    { type: 'group', chat: GROUP, name: 'Year 3 Parents', members: [person(1), REPORTER, AUTHOR, '447700900999@c.us'], admins: [person(1)] },
-    { type: 'message', chat: GROUP, from: AUTHOR, id: 'm1', text: 'that teacher is useless' },
-    { type: 'message', chat: GROUP, from: REPORTER, id: 'm2', text: '!flag rude about a teacher', quotedId: 'm1' },
-  ]);
   const storage = path.join(dir, 'storage');
-  const run = await simulate(['--script', script, '--start', '2026-01-05T08:00:00Z'], { BOT_STORAGE_DIR: storage });
-  expect(run.code).toBe(0);
+  // The storage is made by the simulator in this process; what is tested is the reports command.
+  const run = await simulateInProcess(
+    [
+      { type: 'group', chat: GROUP, name: 'Year 3 Parents', members: [person(1), REPORTER, AUTHOR, '447700900999@c.us'], admins: [person(1)] },
+      { type: 'message', chat: GROUP, from: AUTHOR, id: 'm1', text: 'that teacher is useless' },
+      { type: 'message', chat: GROUP, from: REPORTER, id: 'm2', text: '!flag rude about a teacher', quotedId: 'm1' },
+    ],
+    { BOT_STORAGE_DIR: storage },
+    { start: '2026-01-05T08:00:00Z' },
+  );
+  expect(run.error).toBeUndefined();
   const db = JSON.parse(await readFile(path.join(storage, 'db.json'), 'utf8')) as { reports: Array<{ id: string; delivery: { state: string } }> };
   return { storage, db, reference: db.reports[0]!.id };
 }
@@ -29,7 +33,7 @@ async function storageWithOneReport() {
 describe('npm run reports', () => {
   it('lists each report with its reference, group and how its delivery went, without message text', async () => {
     const { storage, reference } = await storageWithOneReport();
-    const listed = await runCommand('node', [MAIN, 'reports'], { BOT_STORAGE_DIR: storage });
+    const listed = await cli(['reports'], { BOT_STORAGE_DIR: storage });
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/^1 report\(s\) in /);
     expect(listed.stdout).toContain(`${reference}  5 Jan 2026, 08:00 UK time  flag  Year 3 Parents  sent, 1 attempt(s)`);
@@ -44,7 +48,7 @@ describe('npm run reports', () => {
     stored.reports[0]!.delivery = { state: 'failed', attempts: 3, nextAttemptAt: made, lastError: 'EMESSAGE 554' };
     await writeFile(file, JSON.stringify(stored));
 
-    const retried = await runCommand('node', [MAIN, 'reports', 'retry', reference.toLowerCase()], { BOT_STORAGE_DIR: storage });
+    const retried = await cli(['reports', 'retry', reference.toLowerCase()], { BOT_STORAGE_DIR: storage });
     expect(retried.code).toBe(0);
     expect(retried.stdout).toContain(`${reference} is queued again`);
     const after = JSON.parse(await readFile(file, 'utf8')) as typeof stored;
@@ -56,7 +60,7 @@ describe('npm run reports', () => {
   it('retry without a reference says how to use it, with no stack trace', async () => {
     const { dir, cleanup } = await tempDir('steward-reports-cli-');
     cleanups.push(cleanup);
-    const result = await runCommand('node', [MAIN, 'reports', 'retry'], { BOT_STORAGE_DIR: dir });
+    const result = await cli(['reports', 'retry'], { BOT_STORAGE_DIR: dir });
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe('usage: npm run reports -- retry R-YYMMDD-XXXX');
   });

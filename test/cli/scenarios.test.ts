@@ -1,24 +1,37 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { readdirSync, readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseMail } from '../support/smtp.js';
 import { askAnswerText, askNothingText, messages } from '../support/model-stub.js';
-import { BOT, GROUP, ROOT, jsonLines, person, sendsOf, simulate, tempDir, type OutLine, type SendLine } from './run-cli.js';
+import { BOT, GROUP, ROOT, person, sendsOf, simulateInProcess, tempDir, type OutLine, type SendLine } from './run-cli.js';
 
 /**
- * Every scenario file in test/scenarios/ runs through the simulator as a volunteer would run it.
- * Each must exit 0 with JSON lines only on stdout; the files named below also get checks of
- * what the bot said. A new scenario file is picked up without touching this test.
+ * Every scenario file in test/scenarios/ runs through the simulator (in this process, as
+ * `simulate --script FILE --start START --seed 1` would run it, each on a storage folder of its
+ * own). A new scenario file is picked up without touching this test.
+ *
+ * Next to each NAME.jsonl, NAME.expected.jsonl is what the bot printed for it, line for line: the
+ * run must print exactly that. When the bot's words or timing change on purpose, regenerate them
+ * and read the diff (git diff test/scenarios/) as the review of what parents will now see:
+ *
+ *   UPDATE_EXPECTED=1 NODE_OPTIONS=--experimental-vm-modules npx jest test/cli/scenarios.test.ts
+ *
+ * The checks further down say what matters in some of them, so a reader (or a regeneration)
+ * does not miss it: a reporter never named to admins, nothing of a flag said in the group...
  */
 const SCENARIOS = path.join(ROOT, 'test', 'scenarios');
 const START = '2026-01-05T08:00:00Z';
+const SEED = 1;
 const START_MS = Date.parse(START);
 const FOOTER = 'a parent-run helper, not an official IMAI account';
 const SCHOOL_EMAIL = 'school@imai.org.uk';
+const UPDATE = process.env.UPDATE_EXPECTED === '1';
 
+const EXPECTED_SUFFIX = '.expected.jsonl';
 const files = readdirSync(SCENARIOS)
-  .filter((f) => f.endsWith('.jsonl'))
+  .filter((f) => f.endsWith('.jsonl') && !f.endsWith(EXPECTED_SUFFIX))
   .sort();
+const expectedFile = (file: string) => path.join(SCENARIOS, file.replace(/\.jsonl$/, EXPECTED_SUFFIX));
 
 const inGroup = (s: SendLine) => s.chat === GROUP;
 const at = (s: SendLine) => Date.parse(s.at);
@@ -50,8 +63,8 @@ function anonymous(s: SendLine, name: string, id: string) {
 }
 
 /**
- * The reference of the first report in a run, pinned: references are random but seeded (the
- * CLI's --seed, 1 by default, with the --start this test passes), and no random draw comes before
+ * The reference of the first report in a run, pinned: references are random but seeded (SEED,
+ * the CLI's default --seed, with START), and no random draw comes before
  * the first report in share.jsonl, so it is always this one. share.jsonl sends `!share` with it,
  * and `!share R-260105-WAS8` (a typo of it) to show an unknown reference. If the random sequence
  * ever changes (a new draw before the first report), run the scenario once and update both.
@@ -392,12 +405,60 @@ const expectations: Record<string, (sends: SendLine[], run: Run) => void> = {
   },
 };
 
-describe('scenario files', () => {
-  let cleanup: (() => Promise<void>) | undefined;
-  afterEach(async () => cleanup?.());
+/** Each scenario runs once; its tests share the run (and its storage folder, removed at the end). */
+const runs = new Map<string, Promise<Run & { error?: string; stdout: string; logged: string[] }>>();
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+function runOf(file: string) {
+  let run = runs.get(file);
+  if (!run) {
+    run = (async () => {
+      const temp = await tempDir('steward-scenario-');
+      cleanups.push(temp.cleanup);
+      const storage = path.join(temp.dir, 'storage');
+      const result = await simulateInProcess(readFileSync(path.join(SCENARIOS, file), 'utf8'), { BOT_STORAGE_DIR: storage }, { start: START, seed: SEED });
+      return { lines: result.lines, emails: emailsOf(result.lines), storage, error: result.error, stdout: result.stdout, logged: result.logged };
+    })();
+    runs.set(file, run);
+  }
+  return run;
+}
 
+/**
+ * Where the output parts from the expected file: the first differing line of each, the words
+ * around the first character that differs, and which other lines differ. Enough to see what the
+ * bot now says differently without a wall of JSON.
+ */
+function difference(expectedText: string, actualText: string): string {
+  const linesOf = (text: string) => text.split('\n').slice(0, text.endsWith('\n') ? -1 : undefined);
+  const [expected, actual] = [linesOf(expectedText), linesOf(actualText)];
+  const differing: number[] = [];
+  for (let i = 0; i < Math.max(expected.length, actual.length); i++) if (expected[i] !== actual[i]) differing.push(i);
+  const first = differing[0];
+  if (first === undefined) return 'the same lines; only the newline at the end of the file differs';
+  const [want = '(no such line)', got = '(no such line)'] = [expected[first], actual[first]];
+  let c = 0;
+  while (c < want.length && c < got.length && want[c] === got[c]) c++;
+  const around = (line: string) => `«${c > 40 ? '…' : ''}${line.slice(Math.max(0, c - 40), c + 60)}…»`;
+  return [
+    `line ${first + 1}:`,
+    `  expected: ${want}`,
+    `  printed:  ${got}`,
+    `  from character ${c + 1}: expected ${around(want)}, printed ${around(got)}`,
+    `lines that differ: ${differing.map((i) => i + 1).join(', ')} (${expected.length} lines expected, ${actual.length} printed)`,
+  ].join('\n');
+}
+
+describe('scenario files', () => {
   it('include one for every feature named in the contract', () => {
     expect(files).toEqual(expect.arrayContaining(Object.keys(expectations)));
+  });
+
+  it(`have no ${EXPECTED_SUFFIX} file left from a scenario that is gone`, () => {
+    const orphans = readdirSync(SCENARIOS).filter((f) => f.endsWith(EXPECTED_SUFFIX) && !files.includes(f.replace(EXPECTED_SUFFIX, '.jsonl')));
+    expect(orphans).toEqual([]);
   });
 
   it.each(files)('%s is a readable scenario: one JSON event per line', (file) => {
@@ -406,17 +467,13 @@ describe('scenario files', () => {
     for (const line of lines) expect(typeof (JSON.parse(line) as { type?: unknown }).type).toBe('string');
   });
 
-  it.each(files)('%s runs: exit 0, JSON lines only, every message with the parent-run footer', async (file) => {
-    const temp = await tempDir('steward-scenario-');
-    cleanup = temp.cleanup;
-    const result = await simulate(['--script', path.join(SCENARIOS, file), '--start', START], {
-      BOT_STORAGE_DIR: path.join(temp.dir, 'storage'),
-    });
-    expect(result.stderr).not.toMatch(/^line \d+:/m);
-    expect(result.code).toBe(0);
-    const lines = jsonLines(result.stdout);
-    for (const line of lines) expect(typeof line.type).toBe('string');
-    const sends = sendsOf(lines);
+  it.each(files)('%s runs to its end, every message with the parent-run footer', async (file) => {
+    const run = await runOf(file);
+    expect(run.error).toBeUndefined();
+    // A failure the bot only logs (a timer or a listener that threw) would not change the exit code.
+    expect(run.logged.filter((entry) => entry.startsWith('error:'))).toEqual([]);
+    for (const line of run.lines) expect(typeof line.type).toBe('string');
+    const sends = sendsOf(run.lines);
     let previous = START_MS;
     for (const s of sends) {
       expect(typeof s.chat).toBe('string');
@@ -427,6 +484,28 @@ describe('scenario files', () => {
       expect(s.text.trimEnd().endsWith(FOOTER)).toBe(true);
       if ('mentions' in s) expect(s.mentions!.length).toBeGreaterThan(0);
     }
-    expectations[file]?.(sends, { lines, emails: emailsOf(lines), storage: path.join(temp.dir, 'storage') });
+  });
+
+  it.each(files)(`%s prints exactly its ${EXPECTED_SUFFIX} file`, async (file) => {
+    const run = await runOf(file);
+    const target = expectedFile(file);
+    if (UPDATE) {
+      writeFileSync(target, run.stdout);
+      return;
+    }
+    const regenerate = 'if the change is intended: UPDATE_EXPECTED=1 NODE_OPTIONS=--experimental-vm-modules npx jest test/cli/scenarios.test.ts';
+    if (!existsSync(target)) throw new Error(`${path.relative(ROOT, target)} does not exist; ${regenerate}`);
+    const expected = readFileSync(target, 'utf8');
+    if (run.stdout !== expected) {
+      throw new Error(
+        `${file} printed something other than ${path.relative(ROOT, target)}\n` +
+          `${difference(expected, run.stdout)}\n${regenerate}`,
+      );
+    }
+  });
+
+  it.each(Object.keys(expectations).filter((file) => files.includes(file)))('%s: what matters in it', async (file) => {
+    const run = await runOf(file);
+    expectations[file]!(sendsOf(run.lines), run);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   BOT,
@@ -7,14 +7,22 @@ import {
   jsonLines,
   person,
   runCommand,
+  scriptText,
   sendsOf,
   simulate,
+  simulateInProcess,
   tempDir,
   writeScript,
   type CliResult,
+  type ScenarioRun,
   type SendLine,
 } from './run-cli.js';
 
+/**
+ * `simulate --script`. What only the process can show (exit codes, what reaches stdout and
+ * stderr, stdin, the real clock as default start, interactive mode) runs the CLI as a child
+ * process; everything else runs the same runner in this process (simulateInProcess).
+ */
 const ADMIN = person(1);
 const PARENT = person(2);
 const START = '2026-01-05T08:00:00Z';
@@ -33,8 +41,14 @@ beforeEach(async () => {
 });
 afterEach(async () => cleanup());
 
-async function run(lines: Array<object | string>, args: string[] = ['--start', START], name = 'scenario.jsonl'): Promise<CliResult> {
-  const file = await writeScript(dir, name, lines);
+/** The script run in this process on the test's storage folder, as `simulate --script FILE ARGS` runs it. */
+function run(lines: string | Array<object | string>, options: { start?: string; seed?: number } = {}): Promise<ScenarioRun> {
+  return simulateInProcess(lines, { BOT_STORAGE_DIR: storage }, { start: START, ...options });
+}
+
+/** The same, through the CLI in a child process. */
+async function runCli(lines: Array<object | string>, args: string[] = ['--start', START]): Promise<CliResult> {
+  const file = await writeScript(dir, 'scenario.jsonl', lines);
   return simulate(['--script', file, ...args], { BOT_STORAGE_DIR: storage });
 }
 
@@ -44,16 +58,16 @@ async function dbOnDisk(): Promise<{ groups: Record<string, { name: string; memb
 
 const at = (s: SendLine) => Date.parse(s.at);
 
-describe('simulate --script: output', () => {
-  it('writes only JSON lines on stdout, each send with type, at, chat and text', async () => {
-    const result = await run([
+describe('simulate --script: the process', () => {
+  it('writes only JSON lines on stdout, each send with type, at, chat and text, and exits 0', async () => {
+    const result = await runCli([
       { type: 'join', chat: GROUP, members: [BOT], by: ADMIN },
       groupLine,
       say(PARENT, 'm1', '!rules'),
       say(PARENT, 'm2', 'how do I raise a concern?'),
       { type: 'join', chat: GROUP, members: [person(3)], by: ADMIN },
     ]);
-    expect(result.code).toBe(0);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: expect.not.stringMatching(/^line \d+/m) });
     expect(result.stdout.endsWith('\n')).toBe(true);
     const lines = jsonLines(result.stdout);
     const sends = sendsOf(lines);
@@ -68,6 +82,72 @@ describe('simulate --script: output', () => {
     }
   });
 
+  it('reads the script from stdin with --script -', async () => {
+    const result = await simulate(['--script', '-', '--start', START], { BOT_STORAGE_DIR: storage }, scriptText([groupLine, say(PARENT, 'm1', '!rules')]));
+    expect(result.code).toBe(0);
+    const sends = sendsOf(jsonLines(result.stdout));
+    expect(sends).toHaveLength(1);
+    expect(sends[0]!.text).toContain('Group guidelines');
+    expect(sends[0]!.at).toBe(START.replace('Z', '.000Z'));
+  });
+
+  it('stops at a bad line with exit 2 and one line on stderr naming it', async () => {
+    const result = await runCli([groupLine, say(PARENT, 'm1', '!rules'), '{"type":"message", this is not json', say(PARENT, 'm2', '!help')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.replace(/\n$/, '').split('\n')).toEqual([expect.stringMatching(/\bline 3\b/)]);
+    // What came before the bad line is still printed, as JSON lines.
+    expect(sendsOf(jsonLines(result.stdout))).toHaveLength(1);
+  });
+
+  it('starts the clock at the real time when --start is not given', async () => {
+    const before = Date.now();
+    const result = await runCli([groupLine, say(PARENT, 'm1', '!rules')], []);
+    const after = Date.now();
+    expect(result.code).toBe(0);
+    const [send] = sendsOf(jsonLines(result.stdout));
+    // Simulated time began at the real time of the run; the reply comes seconds after on that clock.
+    expect(at(send!)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(at(send!)).toBeLessThanOrEqual(after + 10 * SECOND);
+  });
+
+  it('refuses a --start or --seed it cannot read, with exit 2', async () => {
+    const badStart = await runCli([groupLine], ['--start', 'next tuesday']);
+    expect(badStart.code).toBe(2);
+    expect(badStart.stderr).toMatch(/--start/);
+    expect(badStart.stdout).toBe('');
+    const badSeed = await runCli([groupLine], ['--seed', 'abc']);
+    expect(badSeed.code).toBe(2);
+    expect(badSeed.stderr).toMatch(/--seed/);
+  });
+
+  it('exits 2 naming the file when the script does not exist', async () => {
+    const missing = path.join(dir, 'nope.jsonl');
+    const result = await simulate(['--script', missing, '--start', START], { BOT_STORAGE_DIR: storage });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(missing);
+    expect(result.stdout).toBe('');
+  });
+});
+
+describe('simulate (interactive)', () => {
+  it('takes typed lines as a parent in the group, answers them, and ends on /quit', async () => {
+    const typed = ['!rules', '/private', '!privacy', '/quit', 'never read'].join('\n') + '\n';
+    const result = await simulate(['--start', START], { BOT_STORAGE_DIR: storage }, typed);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^Type as a parent in "Year 3 Parents"/);
+    expect(result.stdout).toContain('[You in Year 3 Parents] > ');
+    expect(result.stdout).toMatch(/🤖 08:0\d:\d\d \[Year 3 Parents\]\n📋 Group guidelines/);
+    expect(result.stdout).toContain('[You, private chat with the bot] > ');
+    expect(result.stdout).toMatch(/🤖 08:0\d:\d\d \[private to You\]\n[^\n]*Privacy/);
+    // Nothing typed after /quit is taken as a message (the two before it were #m1 and #m2).
+    expect(result.stdout).toContain('(#m2)');
+    expect(result.stdout).not.toContain('(#m3)');
+    // The bot was added by "You" and wrote the group down, in the storage folder it was given.
+    expect((await dbOnDisk()).groups[GROUP]?.name).toBe('Year 3 Parents');
+  });
+});
+
+describe('simulate --script: output', () => {
   it('adds mentions and quotedId only when the message uses them', async () => {
     const result = await run([
       groupLine,
@@ -75,7 +155,7 @@ describe('simulate --script: output', () => {
       say(PARENT, 'q1', 'how do I raise a concern?'),
       { type: 'join', chat: GROUP, members: [person(3)], by: ADMIN },
     ]);
-    const [rules, concern, welcome] = sendsOf(jsonLines(result.stdout));
+    const [rules, concern, welcome] = sendsOf(result.lines);
     expect(Object.keys(rules!).sort()).toEqual(['at', 'chat', 'text', 'type']);
     expect(rules!.text).toContain('Group guidelines');
     expect(concern!.quotedId).toBe('q1');
@@ -86,26 +166,21 @@ describe('simulate --script: output', () => {
   });
 
   it('ignores blank lines and Windows line endings', async () => {
-    const file = path.join(dir, 'crlf.jsonl');
-    await writeFile(file, ['', JSON.stringify(groupLine), '   ', JSON.stringify(say(PARENT, 'm1', '!rules')), ''].join('\r\n'));
-    const result = await simulate(['--script', file, '--start', START], { BOT_STORAGE_DIR: storage });
-    expect(result.code).toBe(0);
-    expect(sendsOf(jsonLines(result.stdout))).toHaveLength(1);
+    const result = await run(['', JSON.stringify(groupLine), '   ', JSON.stringify(say(PARENT, 'm1', '!rules')), ''].join('\r\n'));
+    expect(result.error).toBeUndefined();
+    expect(sendsOf(result.lines)).toHaveLength(1);
   });
 
   // Windows Notepad can save "UTF-8 with BOM"; a volunteer's file then starts with U+FEFF.
-  it('reads a scenario file that starts with a byte-order mark', async () => {
-    const file = path.join(dir, 'bom.jsonl');
-    await writeFile(file, `\ufeff${JSON.stringify(groupLine)}\n${JSON.stringify(say(PARENT, 'm1', '!rules'))}\n`);
-    const result = await simulate(['--script', file, '--start', START], { BOT_STORAGE_DIR: storage });
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    expect(sendsOf(jsonLines(result.stdout))).toHaveLength(1);
+  it('reads a scenario that starts with a byte-order mark', async () => {
+    const result = await run(`\ufeff${JSON.stringify(groupLine)}\n${JSON.stringify(say(PARENT, 'm1', '!rules'))}\n`);
+    expect(result.error).toBeUndefined();
+    expect(sendsOf(result.lines)).toHaveLength(1);
   });
 });
 
 describe('simulate --script: simulated time', () => {
-  it('runs a script that waits six hours in a few seconds, with times that follow the waits', async () => {
+  it('follows the waits of a script on simulated time: hours and days pass between answers', async () => {
     const result = await run([
       groupLine,
       say(PARENT, 'm1', '!rules'),
@@ -114,9 +189,8 @@ describe('simulate --script: simulated time', () => {
       { type: 'wait', seconds: 3 * 86_400 },
       say(PARENT, 'm3', '!help'),
     ]);
-    expect(result.code).toBe(0);
-    expect(result.tookMs).toBeLessThan(8000);
-    const [first, second, third] = sendsOf(jsonLines(result.stdout));
+    expect(result.error).toBeUndefined();
+    const [first, second, third] = sendsOf(result.lines);
     expect(at(first!)).toBeGreaterThanOrEqual(START_MS);
     expect(at(first!)).toBeLessThan(START_MS + 10 * SECOND);
     // Six hours later the cooldown is long over: the full rules again, not the pointer.
@@ -129,7 +203,7 @@ describe('simulate --script: simulated time', () => {
 
   it('keeps answers in a chat a few seconds apart, as a person would type', async () => {
     const result = await run([groupLine, say(PARENT, 'm1', '!rules'), say(PARENT, 'm2', '!help'), say(PARENT, 'm3', '!privacy'), say(PARENT, 'm4', '!rules full')]);
-    const sends = sendsOf(jsonLines(result.stdout));
+    const sends = sendsOf(result.lines);
     expect(sends).toHaveLength(4);
     for (let i = 1; i < sends.length; i++) expect(at(sends[i]!) - at(sends[i - 1]!)).toBeGreaterThanOrEqual(3 * SECOND);
   });
@@ -140,22 +214,13 @@ describe('simulate --script: simulated time', () => {
       groupLine,
       ...joiners.map((p) => ({ type: 'join', chat: GROUP, members: [p], by: ADMIN })),
     ]);
-    expect(result.code).toBe(0);
-    const sends = sendsOf(jsonLines(result.stdout));
+    expect(result.error).toBeUndefined();
+    const sends = sendsOf(result.lines);
     expect(sends).toHaveLength(1);
     expect(sends[0]!.mentions).toEqual(joiners);
     // The welcome waits for the joins to stop: at least the batching window after the start.
     expect(at(sends[0]!)).toBeGreaterThanOrEqual(START_MS + 20 * SECOND);
     expect(at(sends[0]!)).toBeLessThanOrEqual(START_MS + 10 * 60 * SECOND);
-  });
-
-  it('starts the clock at the real time when --start is not given', async () => {
-    const before = Date.now();
-    const result = await run([groupLine, say(PARENT, 'm1', '!rules')], []);
-    const after = Date.now();
-    const [send] = sendsOf(jsonLines(result.stdout));
-    expect(at(send!)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
-    expect(at(send!)).toBeLessThanOrEqual(after + 10 * SECOND);
   });
 });
 
@@ -171,54 +236,37 @@ describe('simulate --script: repeatable runs', () => {
     { type: 'message', chat: PARENT, from: PARENT, id: 'p1', text: '!privacy' },
   ];
 
-  it('gives the same output for the same --start and --seed', async () => {
-    const args = ['--start', START, '--seed', '42'];
-    const first = await run(script, args, 'a.jsonl');
+  /** A fresh storage folder, as a second run of the same scenario elsewhere would have. */
+  async function freshStorage() {
     await cleanup();
     ({ dir, cleanup } = await tempDir());
     storage = path.join(dir, 'storage');
-    const second = await run(script, args, 'a.jsonl');
-    expect(first.code).toBe(0);
-    expect(sendsOf(jsonLines(first.stdout)).length).toBeGreaterThanOrEqual(5);
+  }
+
+  it('gives the same output for the same --start and --seed', async () => {
+    const first = await run(script, { seed: 42 });
+    await freshStorage();
+    const second = await run(script, { seed: 42 });
+    expect(first.error).toBeUndefined();
+    expect(sendsOf(first.lines).length).toBeGreaterThanOrEqual(5);
     expect(second.stdout).toBe(first.stdout);
   });
 
   it('lets --seed change only the small jitter in send times, never what is sent', async () => {
-    const one = sendsOf(jsonLines((await run(script, ['--start', START, '--seed', '1'], 'one.jsonl')).stdout));
-    await cleanup();
-    ({ dir, cleanup } = await tempDir());
-    storage = path.join(dir, 'storage');
-    const two = sendsOf(jsonLines((await run(script, ['--start', START, '--seed', '2'], 'two.jsonl')).stdout));
+    const one = sendsOf((await run(script, { seed: 1 })).lines);
+    await freshStorage();
+    const two = sendsOf((await run(script, { seed: 2 })).lines);
     expect(two.map(({ at: _at, ...rest }) => rest)).toEqual(one.map(({ at: _at, ...rest }) => rest));
     expect(two.map((s) => s.at)).not.toEqual(one.map((s) => s.at));
-  });
-
-  it('refuses a --start or --seed it cannot read, with exit 2', async () => {
-    const badStart = await run([groupLine], ['--start', 'next tuesday']);
-    expect(badStart.code).toBe(2);
-    expect(badStart.stderr).toMatch(/--start/);
-    expect(badStart.stdout).toBe('');
-    const badSeed = await run([groupLine], ['--seed', 'abc']);
-    expect(badSeed.code).toBe(2);
-    expect(badSeed.stderr).toMatch(/--seed/);
-  });
-
-  it('exits 2 naming the file when the script does not exist', async () => {
-    const missing = path.join(dir, 'nope.jsonl');
-    const result = await simulate(['--script', missing, '--start', START], { BOT_STORAGE_DIR: storage });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain(missing);
-    expect(result.stdout).toBe('');
   });
 });
 
 describe('simulate --script: a bad line', () => {
-  /** stderr holds exactly one line, and it names `lineNumber`. */
-  function expectOneLineNaming(result: CliResult, lineNumber: number): void {
-    expect(result.code).toBe(2);
-    const stderr = result.stderr.replace(/\n$/, '');
-    expect(stderr.split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(new RegExp(`\\bline ${lineNumber}\\b`));
+  /** The run stopped with one line of error (what the CLI prints on stderr before exit 2), naming `lineNumber`. */
+  function expectOneLineNaming(result: ScenarioRun, lineNumber: number): void {
+    expect(result.error).toEqual(expect.any(String));
+    expect(result.error!.split('\n')).toHaveLength(1);
+    expect(result.error).toMatch(new RegExp(`\\bline ${lineNumber}\\b`));
   }
 
   const before = [
@@ -228,7 +276,7 @@ describe('simulate --script: a bad line', () => {
   ];
   const after = [say(PARENT, 'm9', '!help'), { type: 'join', chat: GROUP, members: [person(8)] }];
 
-  it('that is not JSON stops the run with exit 2 and one line on stderr naming it', async () => {
+  it('that is not JSON stops the run with one line naming it', async () => {
     const result = await run([...before, '{"type":"message", this is not json', ...after]);
     expectOneLineNaming(result, 4);
   });
@@ -238,7 +286,7 @@ describe('simulate --script: a bad line', () => {
     expectOneLineNaming(result, 6);
   });
 
-  it('with an unknown type stops the run with exit 2 naming its line', async () => {
+  it('with an unknown type stops the run naming its line', async () => {
     const result = await run([...before, { type: 'poll', chat: GROUP, question: 'Trip on Friday?' }, ...after]);
     expectOneLineNaming(result, 4);
   });
@@ -251,8 +299,8 @@ describe('simulate --script: a bad line', () => {
 
   it('loses nothing that came before it: its sends are out and the group is in db.json', async () => {
     const result = await run([...before, 'not json at all', ...after]);
-    expect(result.code).toBe(2);
-    const sends = sendsOf(jsonLines(result.stdout));
+    expectOneLineNaming(result, 4);
+    const sends = sendsOf(result.lines);
     // The !rules of line 2, and the welcome for line 3's join (its timer runs on, as at a normal end).
     expect(sends).toHaveLength(2);
     expect(sends[0]!.text).toContain('Group guidelines');
@@ -271,20 +319,20 @@ describe('simulate --script: a bad line', () => {
     expectOneLineNaming(result, 1);
     expect(result.stdout).toBe('');
     // The same folder runs the next script normally.
-    const next = await run([groupLine, say(PARENT, 'm1', '!rules')], ['--start', START], 'next.jsonl');
-    expect(next.code).toBe(0);
-    expect(sendsOf(jsonLines(next.stdout))).toHaveLength(1);
+    const next = await run([groupLine, say(PARENT, 'm1', '!rules')]);
+    expect(next.error).toBeUndefined();
+    expect(sendsOf(next.lines)).toHaveLength(1);
   });
 });
 
 describe('npm run --silent simulate -- --script FILE (the contract\'s command)', () => {
+  // The npm script builds dist/ first, so this is the one test that needs the TypeScript build to pass.
   it('runs a scenario and prints only JSON lines', async () => {
     const file = await writeScript(dir, 'npm.jsonl', [groupLine, say(PARENT, 'm1', '!rules'), { type: 'join', chat: GROUP, members: [person(3)] }]);
     const result = await runCommand('npm', ['run', '--silent', 'simulate', '--', '--script', file, '--start', START], {
       BOT_STORAGE_DIR: storage,
     });
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
     const sends = sendsOf(jsonLines(result.stdout));
     expect(sends).toHaveLength(2);
     expect(sends[0]!.text).toContain('Group guidelines');

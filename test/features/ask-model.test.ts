@@ -45,7 +45,7 @@ async function modelBot(
   stub: ModelStub | undefined,
   options: { smtp?: SmtpTestServer; model?: Record<string, unknown>; env?: Record<string, string> } = {},
 ): Promise<TestBot> {
-  return track(
+  const bot = track(
     await startBot({
       env: {
         ...(stub ? modelEnv(stub) : {}),
@@ -56,6 +56,14 @@ async function modelBot(
       config: { model: { timeoutSeconds: 1, ...options.model } },
     }),
   );
+  // A request the stub will never answer need not be given real time: simulated time moves on to
+  // the model's deadline at once, as it would after real seconds.
+  if (stub) {
+    stub.onRequest = (play) => {
+      if (play === 'hang' || play === 'hang-body') setImmediate(() => bot.sim.clock.stopWaitingForOutside());
+    };
+  }
+  return bot;
 }
 
 const scene = () => groupLine([ADMIN, PARENT, AUTHOR, OTHER]);
@@ -107,13 +115,11 @@ function expectReportsOnlyToSchool(bot: TestBot, smtp?: SmtpTestServer): void {
   }
 }
 
-/** The bot still answers a plain command, at once. */
+/** The bot still answers a plain command. */
 async function expectStillWorks(bot: TestBot): Promise<void> {
   bot.take();
-  const started = Date.now();
   await bot.run(message(ADMIN, '!rules', { id: 'still-here' }));
   await bot.settle();
-  expect(Date.now() - started).toBeLessThan(2000);
   expect(bot.take().map((s) => [s.chat, templateOf(s.text)])).toEqual([[GROUP, 'rules']]);
 }
 
@@ -151,20 +157,22 @@ describe('!ask with a language model', () => {
 
   // Every way a model goes wrong: the group gets exactly what the bot with no model says, a
   // flagged message still reaches the school and only the school, and the bot keeps answering.
+  // The 429 asks for longer than the call may take, so the model gives up without waiting.
   const behaviours: ModelBehaviour[] = [
     'correct',
     'invalid-json',
     'extra-fields',
     'html-200',
-    'html-502',
     'long',
     'email-someone',
     'echo-injection',
     'rate-limit',
+    'html-502',
     'hang',
   ];
   it.each(behaviours)('%s: the group sees only policy and templates, the report goes to the school only', async (behaviour) => {
     const stub = await stubPlaying(behaviour);
+    stub.retryAfter = 10;
     const smtp = track(await startSmtpServer('accept'));
     const question = behaviour === 'echo-injection' ? INJECTED_QUESTION : QUESTION;
     const expected = await offlineAnswer(question);
@@ -199,7 +207,7 @@ describe('!ask with a language model', () => {
     expectOnlyBotWords(bot, stub);
     expectReportsOnlyToSchool(bot, smtp);
     await expectStillWorks(bot);
-  }, 30_000);
+  });
 });
 
 describe('what is sent to the model', () => {
@@ -298,7 +306,7 @@ describe('ordinary chatter and the concern second opinion', () => {
     expect(bot.take()).toEqual([expect.objectContaining({ chat: GROUP, quotedId: 'm1', text: concernText })]);
   });
 
-  it.each(['correct-no', 'invalid-json', 'extra-fields', 'email-someone', 'echo-injection', 'html-502'] as const)(
+  it.each(['correct-no', 'invalid-json', 'extra-fields', 'email-someone', 'echo-injection'] as const)(
     'a private half-concern with a model answering %s: no concern answer, nothing of the model',
     async (behaviour) => {
       const stub = await stubPlaying(behaviour === 'correct-no' ? 'correct' : behaviour);
@@ -315,12 +323,9 @@ describe('ordinary chatter and the concern second opinion', () => {
 });
 
 describe('a question addressed to the bot', () => {
-  // BUG (a reading of the requirement): "concern second opinion only for messages addressed to
-  // the bot where the offline matcher is unsure". src/features/concern.ts asks the model whenever
-  // matchConcern(...).score > 0, and a question mark alone scores 0.2 (src/features/
-  // concern-matcher.ts), so every private or @-mention question, with no concern word in it at
-  // all, is sent to the model twice: once for a concern opinion and once for !ask. That halves
-  // the daily budget and doubles the time a hanging model holds the bot.
+  // The concern second opinion is only for messages where the offline matcher saw a concern word
+  // or a reporting verb: a question mark alone must not send every question to the model twice
+  // (once for a concern opinion, once for !ask), halving the budget.
   it('a plain rules question with no sign of a concern is sent once, for its clauses only', async () => {
     const stub = await stubPlaying('correct');
     const bot = await modelBot(stub);
@@ -348,79 +353,70 @@ describe('the words check used by these tests', () => {
 });
 
 describe('a model that is rate-limited or hangs', () => {
-  it('429: the bot answers offline and keeps working', async () => {
-    const stub = await stubPlaying('rate-limit');
-    stub.retryAfter = 1;
-    const bot = await modelBot(stub);
-    const started = Date.now();
-    await bot.run(scene(), message(PARENT, `!ask ${QUESTION}`, { id: 'q1' }));
-    const took = Date.now() - started;
-    await bot.settle();
-    expect(bot.take().map((s) => s.text)).toEqual([await offlineAnswer(QUESTION)]);
-    // One retry, after the second the server asked for.
-    expect(stub.requestsFor('ask')).toHaveLength(2);
-    expect(took).toBeGreaterThanOrEqual(900);
-    expect(took).toBeLessThan(6000);
-    expectOnlyBotWords(bot, stub);
-    await expectStillWorks(bot);
-  }, 30_000);
-
-  it('a hang: the answer comes offline after the timeout, and later messages are answered', async () => {
-    const stub = await stubPlaying('hang');
-    const bot = await modelBot(stub);
-    let started = Date.now();
-    await bot.run(scene(), message(PARENT, `!ask ${QUESTION}`, { id: 'q1' }));
-    let took = Date.now() - started;
-    await bot.settle();
-    expect(bot.take().map((s) => s.text)).toEqual([await offlineAnswer(QUESTION)]);
-    // Two attempts of model.timeoutSeconds (1 s) and a short pause, in real time: loosely.
-    expect(took).toBeGreaterThanOrEqual(1900);
-    expect(took).toBeLessThan(8000);
-    expect(stub.requestsFor('ask')).toHaveLength(2);
-
-    // Chatter and commands never wait for the model.
-    started = Date.now();
-    await bot.run(message(OTHER, 'see you all at pickup', { id: 'n1' }), message(OTHER, '!privacy', { id: 'c1' }));
-    took = Date.now() - started;
-    expect(took).toBeLessThan(2000);
-    await bot.settle();
-    expect(bot.take().map((s) => templateOf(s.text))).toEqual(['privacy']);
-
-    // The next question waits for the timeout again, and is answered.
-    await bot.run(message(OTHER, '!ask who decides if someone is removed?', { id: 'q2' }));
-    await bot.settle();
-    expect(bot.take().map((s) => s.text)).toEqual([await offlineAnswer('who decides if someone is removed?')]);
-    expectOnlyBotWords(bot, stub);
-    await expectStillWorks(bot);
-  }, 40_000);
-
-  // BUG (see test/services/model.test.ts): the SDK waits as long as a 429's Retry-After says.
-  it('a 429 asking to wait 10 s does not hold the answer past the timeout', async () => {
+  it('a 429 asking to wait 10 s is given up on at once: the bot answers offline and keeps working', async () => {
     const stub = await stubPlaying('rate-limit');
     stub.retryAfter = 10;
     const bot = await modelBot(stub);
-    const started = Date.now();
-    await bot.run(scene(), message(PARENT, `!ask ${QUESTION}`, { id: 'q1' }));
-    const took = Date.now() - started;
-    await bot.settle();
-    expect(bot.take().map((s) => s.text)).toEqual([await offlineAnswer(QUESTION)]);
-    expect(took).toBeLessThan(5000);
-  }, 60_000);
+    await bot.run(scene());
+    const asked = bot.sim.clock.now().toISOString();
+    await bot.run(message(PARENT, `!ask ${QUESTION}`, { id: 'q1' }));
+    // Answered before the simulator moved time at all: the model did not wait for the clock.
+    expect(bot.take().map((s) => [s.at, s.text])).toEqual([[asked, await offlineAnswer(QUESTION)]]);
+    expect(stub.requestsFor('ask')).toHaveLength(1);
+    expectOnlyBotWords(bot, stub);
+    await expectStillWorks(bot);
+  });
 
-  // BUG (see test/services/model.test.ts): a server that sends headers and then stalls the body
-  // is never timed out, so the message is never answered and nothing after it is handled either
-  // (the WhatsApp transport hands the bot one event at a time).
+  /** Asks one question and returns the simulated ms from the question to the bot's answer, and the answer. */
+  async function askTimed(bot: TestBot, id: string, question = QUESTION): Promise<{ afterMs: number; text: string }> {
+    const asked = bot.sim.clock.now().getTime();
+    await bot.run(message(PARENT, `!ask ${question}`, { id }));
+    const [answer, ...more] = bot.take();
+    expect(more).toEqual([]);
+    return { afterMs: Date.parse(answer!.at) - asked, text: answer!.text };
+  }
+
+  it('429 with a short Retry-After: one retry when the server asked, then the offline answer, and the bot keeps working', async () => {
+    const stub = await stubPlaying('rate-limit');
+    stub.retryAfter = 1;
+    const bot = await modelBot(stub);
+    await bot.run(scene());
+    expect(await askTimed(bot, 'q1')).toEqual({ afterMs: 1000, text: await offlineAnswer(QUESTION) });
+    expect(stub.requestsFor('ask')).toHaveLength(2);
+    expectOnlyBotWords(bot, stub);
+    await expectStillWorks(bot);
+  });
+
+  it('a hang: the answer comes offline after two timed-out attempts, and later messages are answered', async () => {
+    const stub = await stubPlaying('hang');
+    const bot = await modelBot(stub);
+    await bot.run(scene());
+    // Two attempts of model.timeoutSeconds (1 s) with the half-second pause between them.
+    expect(await askTimed(bot, 'q1')).toEqual({ afterMs: 2500, text: await offlineAnswer(QUESTION) });
+    expect(stub.requestsFor('ask')).toHaveLength(2);
+
+    // Chatter and commands never wait for the model.
+    const before = bot.sim.clock.now().getTime();
+    await bot.run(message(OTHER, 'see you all at pickup', { id: 'n1' }), message(OTHER, '!privacy', { id: 'c1' }));
+    expect(bot.sim.clock.now().getTime()).toBe(before);
+    await bot.settle();
+    expect(bot.take().map((s) => templateOf(s.text))).toEqual(['privacy']);
+    expect(stub.requestsFor('ask')).toHaveLength(2);
+
+    // The next question waits for the timeout again, and is answered.
+    const next = await askTimed(bot, 'q2', 'who decides if someone is removed?');
+    expect(next.afterMs).toBe(2500);
+    expect(next.text).toBe(await offlineAnswer('who decides if someone is removed?'));
+    expectOnlyBotWords(bot, stub);
+  });
+
   it('a model that stalls mid-answer does not stop the bot answering', async () => {
     const stub = await stubPlaying('hang-body');
     const bot = await modelBot(stub);
     await bot.run(scene());
-    const running = bot.run(message(PARENT, `!ask ${QUESTION}`, { id: 'q1' })).then(() => 'answered' as const);
-    const outcome = await Promise.race([running, new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 10_000))]);
-    // Closing the model server ends the stalled body, so the bot can be stopped.
-    await stub.close();
-    await running;
-    expect(outcome).toBe('answered');
-  }, 40_000);
+    expect(await askTimed(bot, 'q1')).toEqual({ afterMs: 2500, text: await offlineAnswer(QUESTION) });
+    await expectStillWorks(bot);
+  });
 });
 
 describe('the daily budget', () => {

@@ -11,6 +11,8 @@ import type { Report } from '../../src/core/report.js';
 import type { Logger } from '../../src/core/log.js';
 import { createLogger } from '../../src/services/logger.js';
 import { redact, type ModelTask } from '../../src/core/model.js';
+import { Activity } from '../../src/core/activity.js';
+import { SimulatedClock } from '../../src/core/clock.js';
 import { Model } from '../../src/services/model.js';
 import type { StoreData } from '../../src/services/store.js';
 import { ADMIN, GROUP, PARENT, START, groupLine, message, person, startBot, type TestBot } from '../support/bot.js';
@@ -66,14 +68,22 @@ interface Harness {
   model: Model;
   lines: Array<Record<string, unknown>>;
   spent: () => number;
-  /** Moves the model's clock on. */
-  advance(ms: number): void;
+  /** The model's clock: simulated, moved only by the test. */
+  clock: SimulatedClock;
+  /** Every pause the model asked its clock for, in ms, in order. */
+  pauses: number[];
+  /** Resolves once the model has asked for `count` pauses: it is then waiting for the clock alone. */
+  paused(count: number): Promise<void>;
 }
 
 function modelFor(stub: ModelStub | null, options: Partial<{ apiKey: string | null; baseUrl: string | null; timeoutSeconds: number; dailyCalls: number; dailyTokens: number }> = {}): Harness {
-  let now = START.getTime();
   let spent = 0;
   const { log, lines } = capturingLog();
+  const clock = new SimulatedClock(START, new Activity(), (error) => {
+    throw error;
+  });
+  const pauses: number[] = [];
+  const waiting: Array<{ count: number; resolve: () => void }> = [];
   const model = new Model({
     apiKey: 'test',
     baseUrl: stub?.url ?? null,
@@ -83,15 +93,60 @@ function modelFor(stub: ModelStub | null, options: Partial<{ apiKey: string | nu
     dailyTokens: 100_000,
     promptsDir: path.join(projectRoot, 'prompts'),
     clock: {
-      now: () => new Date(now),
-      setTimer: () => ({ cancel: () => undefined }),
-      sleep: async () => undefined,
+      now: () => clock.now(),
+      setTimer: (ms, fn) => clock.setTimer(ms, fn),
+      sleep: (ms) => {
+        pauses.push(ms);
+        for (const w of waiting.filter((w) => w.count <= pauses.length)) {
+          waiting.splice(waiting.indexOf(w), 1);
+          w.resolve();
+        }
+        return clock.sleep(ms);
+      },
+      // The test moves time itself (see drive), so a wait on the outside is just the wait.
+      outside: (work) => work,
     },
     log,
-    onBudgetSpent: () => (spent += 1),
     ...options,
   });
-  return { model, lines, spent: () => spent, advance: (ms) => (now += ms) };
+  model.events.on('budgetSpent', () => {
+    spent += 1;
+  });
+  return {
+    model,
+    lines,
+    spent: () => spent,
+    clock,
+    pauses,
+    paused: (count) => new Promise((resolve) => (count <= pauses.length ? resolve() : waiting.push({ count, resolve }))),
+  };
+}
+
+/** The answer and the simulated ms after START at which `ask` settled. */
+function timed<T>(h: Harness, answer: Promise<T>): Promise<{ value: T; at: number }> {
+  return answer.then((value) => ({ value, at: h.clock.now().getTime() - START.getTime() }));
+}
+
+/**
+ * Plays a call through in simulated time: whenever the model is left waiting for its clock alone
+ * (a pause before its retry, or a server that took the request and will never answer) time moves
+ * to the model's next timer, and only then.
+ */
+async function drive<T>(h: Harness, stub: ModelStub, answer: Promise<T>): Promise<{ value: T; at: number }> {
+  const done = timed(h, answer);
+  let pauses = 0;
+  let requests = 0;
+  for (;;) {
+    const next = await Promise.race([
+      done,
+      h.paused(pauses + 1).then(() => 'paused' as const),
+      stub.received(requests + 1).then(() => 'received' as const),
+    ]);
+    if (typeof next === 'object') return next;
+    if (next === 'paused') pauses += 1;
+    else requests += 1;
+    if (next === 'paused' || stub.behaviour === 'hang' || stub.behaviour === 'hang-body') await h.clock.advanceTo(h.clock.nextDue()!);
+  }
 }
 
 // The bot's three questions, with the schemas its features use.
@@ -196,21 +251,21 @@ describe('answers', () => {
   ];
   it.each(broken)('%s: nothing is trusted, the reason is logged as a code', async (behaviour, code, refused) => {
     const stub = await stubPlaying(behaviour);
-    const { model, lines } = modelFor(stub);
-    const ask = askAll(model);
+    const h = modelFor(stub);
+    const ask = askAll(h.model);
     for (const task of ['ask', 'concern', 'triage'] as const) {
-      const answer = await ask[task]();
+      const { value: answer } = await drive<unknown>(h, stub, ask[task]());
       if (refused.includes(task)) expect(answer).toBeUndefined();
       else expect(triageSchema.safeParse(answer).success).toBe(true);
     }
     expect(new Set(stub.requests.map((r) => r.task))).toEqual(new Set(['ask', 'concern', 'triage']));
-    const warnings = lines.filter((l) => l.level === 'warn');
+    const warnings = h.lines.filter((l) => l.level === 'warn');
     expect(warnings.map((l) => l.model)).toEqual(refused);
     for (const warning of warnings) expect(String(warning.code)).toMatch(code);
-    const logged = JSON.stringify(lines);
+    const logged = JSON.stringify(h.lines);
     for (const marker of STUB_MARKERS) expect(logged).not.toContain(marker);
     expect(logged).not.toContain(QUESTION);
-  }, 30_000);
+  });
 
   it('a model that echoes an injected instruction gets nothing through: clause ids and yes/no only', async () => {
     const stub = await stubPlaying('echo-injection');
@@ -221,74 +276,118 @@ describe('answers', () => {
   });
 });
 
-describe('retries and timeouts', () => {
+describe('retries and timeouts, in simulated time', () => {
+  // timeoutSeconds is 1: each attempt has 1 s and the whole call ends 3 s (twice that plus one) after it began.
+
   it('a 429 is retried once after its Retry-After, then the answer is undefined', async () => {
     const stub = await stubPlaying('rate-limit');
     stub.retryAfter = 1;
-    const { model } = modelFor(stub);
-    const started = Date.now();
-    await expect(model.ask('ask', inputs.ask, askSchema)).resolves.toBeUndefined();
-    const took = Date.now() - started;
+    const h = modelFor(stub);
+    const answer = timed(h, h.model.ask('ask', inputs.ask, askSchema));
+    await h.paused(1);
+    expect(h.pauses).toEqual([1000]);
+    await h.clock.advanceBy(999);
+    expect(stub.requests).toHaveLength(1);
+    await h.clock.advanceBy(1);
+    await expect(answer).resolves.toEqual({ value: undefined, at: 1000 });
     expect(stub.requests).toHaveLength(2);
-    expect(stub.requests[1]!.at - stub.requests[0]!.at).toBeGreaterThanOrEqual(900);
-    expect(took).toBeLessThan(5000);
+    expect(h.pauses).toEqual([1000]);
   });
 
-  it('a 502 is retried once, then the answer is undefined', async () => {
+  it('a 429 whose Retry-After fits gets a retry cut short at the end of the whole call', async () => {
+    const stub = await stubPlaying('rate-limit');
+    stub.retryAfter = 2.5;
+    const h = modelFor(stub);
+    const answer = timed(h, h.model.ask('ask', inputs.ask, askSchema));
+    await h.paused(1);
+    expect(h.pauses).toEqual([2500]);
+    stub.behaviour = 'hang';
+    await h.clock.advanceBy(2500);
+    await stub.received(2);
+    // The retry has 0.5 s, not a whole second: the call as a whole ends at 3 s.
+    await h.clock.advanceBy(499);
+    await h.clock.advanceBy(1);
+    await expect(answer).resolves.toEqual({ value: undefined, at: 3000 });
+    expect(h.lines.filter((l) => l.level === 'warn').map((l) => l.code)).toEqual(['ModelTimeout']);
+  });
+
+  it('a 502 is retried once after a short pause on the clock, then the answer is undefined', async () => {
     const stub = await stubPlaying('html-502');
-    const { model } = modelFor(stub);
-    await expect(model.ask('ask', inputs.ask, askSchema)).resolves.toBeUndefined();
+    const h = modelFor(stub);
+    const { value, at } = await drive(h, stub, h.model.ask('ask', inputs.ask, askSchema));
+    expect(value).toBeUndefined();
     expect(stub.requests).toHaveLength(2);
+    expect(h.pauses).toHaveLength(1);
+    expect(at).toBe(h.pauses[0]);
+    expect(at).toBeLessThan(1000);
+  });
+
+  it('an answer that is not retryable (a 400) is not retried', async () => {
+    const stub = await stubPlaying('error-echo');
+    const h = modelFor(stub);
+    await expect(timed(h, h.model.ask('ask', inputs.ask, askSchema))).resolves.toEqual({ value: undefined, at: 0 });
+    expect(stub.requests).toHaveLength(1);
+    expect(h.pauses).toEqual([]);
   });
 
   it('a server that never answers is given up on after the timeout, with one retry', async () => {
     const stub = await stubPlaying('hang');
-    const { model } = modelFor(stub, { timeoutSeconds: 1 });
-    const started = Date.now();
-    await expect(model.ask('ask', inputs.ask, askSchema)).resolves.toBeUndefined();
-    const took = Date.now() - started;
+    const h = modelFor(stub);
+    const answer = timed(h, h.model.ask('ask', inputs.ask, askSchema));
+    await stub.received(1);
+    await h.clock.advanceBy(999);
+    expect(h.pauses).toEqual([]);
+    await h.clock.advanceBy(1);
+    await h.paused(1);
+    await h.clock.advanceBy(h.pauses[0]!);
+    await stub.received(2);
+    const retriedAt = h.clock.now().getTime() - START.getTime();
+    await h.clock.advanceBy(999);
     expect(stub.requests).toHaveLength(2);
-    // Two attempts of one second each and a short pause between them: loosely, real time.
-    expect(took).toBeGreaterThanOrEqual(1900);
-    expect(took).toBeLessThan(6000);
+    await h.clock.advanceBy(1);
+    await expect(answer).resolves.toEqual({ value: undefined, at: retriedAt + 1000 });
+    expect(retriedAt + 1000).toBeLessThanOrEqual(3000);
+    expect(h.lines.filter((l) => l.level === 'warn').map((l) => l.code)).toEqual(['ModelTimeout']);
     // The model still works once the server does.
     stub.behaviour = 'correct';
-    await expect(model.ask('ask', inputs.ask, askSchema)).resolves.toEqual({ clauseIds: ['G6'], applies: true });
-  }, 20_000);
+    await expect(h.model.ask('ask', inputs.ask, askSchema)).resolves.toEqual({ clauseIds: ['G6'], applies: true });
+  });
 
-  // BUG: the openai SDK (6.49) sleeps for whatever Retry-After the server sends, with no cap, and
-  // the configured timeout covers each attempt, not the wait between them. A model server (or a
-  // proxy in front of it) answering 429 with "Retry-After: 3600" holds the bot for an hour.
-  it('a 429 asking for a long wait does not hold the caller past the configured timeout', async () => {
+  // A model server (or a proxy in front of it) answering 429 with "Retry-After: 3600" must not
+  // hold the bot for an hour: the wait counts against the whole call's deadline.
+  it('a 429 asking for a wait longer than the whole call allows is given up on at once', async () => {
     const stub = await stubPlaying('rate-limit');
     stub.retryAfter = 10;
-    const { model } = modelFor(stub, { timeoutSeconds: 1 });
-    const started = Date.now();
-    await expect(model.ask('ask', inputs.ask, askSchema)).resolves.toBeUndefined();
-    // Two attempts within the timeout, and a short pause: nowhere near 10 seconds.
-    expect(Date.now() - started).toBeLessThan(5000);
-  }, 40_000);
+    const h = modelFor(stub);
+    await expect(timed(h, h.model.ask('ask', inputs.ask, askSchema))).resolves.toEqual({ value: undefined, at: 0 });
+    expect(stub.requests).toHaveLength(1);
+    expect(h.pauses).toEqual([]);
+    expect(h.clock.nextDue()).toBeUndefined();
+  });
 
-  // BUG: the SDK's timeout is cleared once the response headers arrive, so a server that sends
-  // "200 OK" and its headers and then stalls the body holds `ask` for ever.
+  // The deadline covers the answer's body too, not only its headers.
   it('a server that sends its headers and then stalls the body is given up on after the timeout', async () => {
     const stub = await stubPlaying('hang-body');
-    const { model } = modelFor(stub, { timeoutSeconds: 1 });
-    const started = Date.now();
-    const answer = model.ask('ask', inputs.ask, askSchema).then((value) => ({ value, took: Date.now() - started }));
-    const outcome = await Promise.race([answer, new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 8000))]);
-    // Closing the server ends the stalled body, so nothing is left running after the test.
-    await stub.close();
-    await answer;
-    expect(outcome).not.toBe('still waiting');
-  }, 30_000);
+    const h = modelFor(stub);
+    const { value, at } = await drive(h, stub, h.model.ask('ask', inputs.ask, askSchema));
+    expect(value).toBeUndefined();
+    expect(stub.requests).toHaveLength(2);
+    expect(at).toBe(1000 + h.pauses[0]! + 1000);
+    expect(h.lines.filter((l) => l.level === 'warn').map((l) => l.code)).toEqual(['ModelTimeout']);
+  });
+
+  it('leaves no timer behind once it has an answer', async () => {
+    const stub = await stubPlaying('correct');
+    const h = modelFor(stub);
+    await expect(h.model.ask('ask', inputs.ask, askSchema)).resolves.toBeDefined();
+    expect(h.clock.nextDue()).toBeUndefined();
+  });
 });
 
 describe('the log', () => {
-  // BUG: src/services/model.ts logs errorCode(error) for a failed call, and for an API error that
-  // is the `code` field of the server's JSON error body: text the model server chose. A server
-  // that puts the question there writes the parent's words into the bot's log, which !privacy
-  // promises holds "error codes and shortened ids only, never message text".
+  // An API error's `code` is text the model server chose: a server that echoes the question
+  // there must not get the parent's words into the log, which !privacy promises holds error
+  // codes and shortened ids only.
   it("never holds what the server wrote in an error, such as the parent's question echoed back", async () => {
     const stub = await stubPlaying('error-echo');
     const { model, lines } = modelFor(stub);
@@ -313,7 +412,7 @@ describe('the daily budget', () => {
     expect(h.spent()).toBe(1);
     expect(h.lines.filter((l) => /budget spent/.test(String(l.message)))).toHaveLength(1);
 
-    h.advance(DAY);
+    await h.clock.advanceBy(DAY);
     await expect(ask.ask()).resolves.toEqual({ clauseIds: ['G6'], applies: true });
     await expect(ask.ask()).resolves.toBeDefined();
     await expect(ask.ask()).resolves.toBeUndefined();
@@ -333,7 +432,7 @@ describe('the daily budget', () => {
     await expect(ask.concern()).resolves.toBeUndefined();
     expect(stub.requests).toHaveLength(2);
     expect(h.spent()).toBe(1);
-    h.advance(DAY);
+    await h.clock.advanceBy(DAY);
     await expect(ask.ask()).resolves.toBeDefined();
     expect(stub.requests).toHaveLength(3);
   });
@@ -379,13 +478,19 @@ function flagScene() {
 }
 
 async function triageBot(stub: ModelStub, smtp: SmtpTestServer, storageDir?: string): Promise<TestBot> {
-  return track(
+  const bot = track(
     await startBot({
       env: { ...modelEnv(stub), SMTP_URL: smtp.url, BOT_OPERATOR: OPERATOR },
       config: { model: { timeoutSeconds: 1 } },
       storageDir,
     }),
   );
+  // A request the stub will never answer need not be given real time: simulated time moves on to
+  // the model's deadline at once, as it would after real seconds.
+  stub.onRequest = (play) => {
+    if (play === 'hang' || play === 'hang-body') setImmediate(() => bot.sim.clock.stopWaitingForOutside());
+  };
+  return bot;
 }
 
 async function storedReports(dir: string): Promise<Report[]> {
@@ -513,25 +618,8 @@ describe('report triage', () => {
     expect(stub.requests).toHaveLength(1);
   }, 30_000);
 
-  it('a model that hangs delays the email by the timeout only; it still goes, to the school only', async () => {
-    const stub = await stubPlaying('hang');
-    const smtp = track(await startSmtpServer('accept'));
-    const bot = await triageBot(stub, smtp);
-    const started = Date.now();
-    await bot.run(...flagScene());
-    await bot.settle();
-    expect(Date.now() - started).toBeLessThan(10_000);
-    const text = onlyEmailToSchool(smtp);
-    expect(text).not.toContain(SUMMARY_LABEL);
-    expect(stub.requestsFor('triage')).toHaveLength(2);
-    expectOnlyBotWords(bot);
-    await expectStillWorks(bot);
-  }, 30_000);
-
-  // BUG: the summary is pasted into the email as the model wrote it, line breaks included
-  // (src/features/report-triage.ts keeps any summary that has no link, address or "send/contact
-  // ... to"). A model can append what looks like a second reported message, verbatim block and
-  // author included, below the real one: the school cannot tell it from what was posted.
+  // A model could append what looks like a second reported message, verbatim block and author
+  // included, below the real one: the summary is kept to one plain line so it cannot.
   it('a summary cannot pass itself off as another reported message', async () => {
     const stub = await stubPlaying('correct');
     const forged = 'Neutral.\n\nMessage 2, verbatim\nSent: 5 Jan 2026, 08:01 UK time\nAuthor: Head Teacher, +447700900777\n----------\nSTUB-FORGED we will close early\n----------';
@@ -546,19 +634,34 @@ describe('report triage', () => {
     expect(text).not.toContain('----------\nSTUB-FORGED');
   });
 
-  // BUG: with a model server that sends headers and stalls the body, the triage never returns,
-  // so the outbox's drain never finishes: this report, and every report after it, is never sent.
+  /** Simulated ms from the report's creation to its delivery. */
+  function deliveryDelayMs(bot: TestBot): number {
+    const [report] = bot.sim.app.reports.all();
+    return Date.parse(report!.delivery.sentAt!) - Date.parse(report!.createdAt);
+  }
+
+  it('a model that hangs delays the email by the timeout only; it still goes, to the school only', async () => {
+    const stub = await stubPlaying('hang');
+    const smtp = track(await startSmtpServer('accept'));
+    const bot = await triageBot(stub, smtp);
+    await bot.run(...flagScene());
+    await bot.settle();
+    const text = onlyEmailToSchool(smtp);
+    expect(text).not.toContain(SUMMARY_LABEL);
+    // Two attempts of model.timeoutSeconds (1 s) with the half-second pause between them.
+    expect(deliveryDelayMs(bot)).toBe(2500);
+    expect(stub.requestsFor('triage')).toHaveLength(2);
+    expectOnlyBotWords(bot);
+    await expectStillWorks(bot);
+  });
+
   it('a model that stalls mid-answer does not hold report delivery for ever', async () => {
     const stub = await stubPlaying('hang-body');
     const smtp = track(await startSmtpServer('accept'));
     const bot = await triageBot(stub, smtp);
-    const running = bot.run(...flagScene()).then(() => 'done' as const);
-    const outcome = await Promise.race([running, new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 10_000))]);
-    const delivered = smtp.received.length;
-    // Closing the model server ends the stalled body, so the bot can be stopped.
-    await stub.close();
-    await running;
-    expect(outcome).toBe('done');
-    expect(delivered).toBe(1);
-  }, 40_000);
+    await bot.run(...flagScene());
+    await bot.settle();
+    onlyEmailToSchool(smtp);
+    expect(deliveryDelayMs(bot)).toBe(2500);
+  });
 });

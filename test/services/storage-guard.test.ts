@@ -7,12 +7,15 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { Store } from '../../src/services/store.js';
-import { GROUP, ROOT, confirmationPattern, person, spawnBot, templatePattern, type BotChild } from '../support/crash-support.js';
+import { GROUP, ROOT, cleanEnv, confirmationPattern, person, spawnBot, templatePattern, type BotChild } from '../support/crash-support.js';
+import { simulateInProcess } from '../cli/run-cli.js';
 
 /**
- * The storage folder's guards, through the real CLI: one bot per folder, a lock left by a dead
- * process is taken over, a damaged database falls back to its backup, and when both copies are
- * damaged the bot refuses to start with a plain message and touches neither.
+ * The storage folder's guards: one bot per folder, a lock left by a dead process is taken over,
+ * a damaged database falls back to its backup, and when both copies are damaged the bot refuses
+ * to start with a plain message and touches neither. Where two processes meet, or what a person
+ * sees when the bot refuses to start, the real CLI runs as a child process; runs that only make
+ * or read a storage folder run the same simulator in this process.
  */
 
 const START = '2026-01-05T08:00:00Z';
@@ -52,15 +55,19 @@ async function simulate(file: string, extraEnv: Record<string, string> = {}, opt
   return { ...result, stdout: bot.stdout(), stderr: bot.stderr(), lines: bot.lines };
 }
 
-/** A storage folder holding one group and one report (mailed as a file), made by the CLI itself. */
+/** `simulate --script` in this process on the test's storage folder (a storage problem is thrown). */
+function simulateHere(lines: object[]) {
+  return simulateInProcess(lines, { BOT_STORAGE_DIR: storage }, { start: START });
+}
+
+/** A storage folder holding one group and one report (mailed as a file), made by the simulator. */
 async function storageWithOneReport(): Promise<string> {
-  const file = await script('make.jsonl', [
+  const run = await simulateHere([
     groupLine,
     { type: 'message', chat: GROUP, from: AUTHOR, id: 'm1', text: 'you are all useless' },
     { type: 'message', chat: GROUP, from: REPORTER, id: 'f1', text: '!flag rude', quotedId: 'm1' },
   ]);
-  const run = await simulate(file);
-  expect(run.code).toBe(0);
+  expect(run.error).toBeUndefined();
   const reference = run.lines
     .filter((l) => l.type === 'send' && l.chat === REPORTER)
     .map((l) => confirmationPattern().exec(String(l.text))?.[1])
@@ -132,12 +139,12 @@ describe('bots starting at the same instant', () => {
   /**
    * Two bots started together (a double-clicked start script, a supervisor restarting one while
    * the old one is still starting) must not both get the folder. Each worker is a separate node
-   * process running the lock code the CLI uses (dist/services/lock.js); for each trial they all
-   * wait for the same millisecond and lock a fresh folder. Holders never unlock, so a second
-   * "got it" is two live processes on one folder.
+   * process running the lock code the CLI uses (src/services/lock.ts, through tsx); for each
+   * trial they all wait for the same millisecond and lock a fresh folder. Holders never unlock,
+   * so a second "got it" is two live processes on one folder.
    */
   it('only one of four processes locking one folder at the same moment gets it', async () => {
-    const lockModule = pathToFileURL(path.join(ROOT, 'dist', 'services', 'lock.js')).href;
+    const lockModule = pathToFileURL(path.join(ROOT, 'src', 'services', 'lock.ts')).href;
     const code = `
       import { lockStorage } from ${JSON.stringify(lockModule)};
       import { createInterface } from 'node:readline';
@@ -149,7 +156,11 @@ describe('bots starting at the same instant', () => {
         process.stdout.write(JSON.stringify({ got }) + '\\n');
       }`;
     const workers = Array.from({ length: 4 }, () => {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+        cwd: ROOT,
+        env: cleanEnv({}),
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
       const answers: Array<(got: boolean) => void> = [];
       createInterface({ input: child.stdout }).on('line', (line) => answers.shift()?.((JSON.parse(line) as { got: boolean }).got));
       return { child, ask: (dir: string, at: number) => new Promise<boolean>((resolve) => { answers.push(resolve); child.stdin.write(`${JSON.stringify({ dir, at })}\n`); }) };
@@ -175,13 +186,14 @@ describe('bots starting at the same instant', () => {
 
 describe('a lock left behind is taken over', () => {
   async function deadPid(): Promise<number> {
-    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8', env: cleanEnv({}) });
     return Number(gone.stdout);
   }
 
+  /** The next bot (here: the simulator in this process, another pid than the lock names) starts and frees the folder at its end. */
   async function expectTakenOver(): Promise<void> {
-    const run = await simulate(await script('after.jsonl', [groupLine]));
-    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    const run = await simulateHere([groupLine]);
+    expect(run.error).toBeUndefined();
     const db = JSON.parse(await readFile(path.join(storage, 'db.json'), 'utf8')) as { groups: Record<string, unknown> };
     expect(db.groups[GROUP]).toBeDefined();
     expect(existsSync(path.join(storage, 'bot.lock'))).toBe(false);
@@ -219,9 +231,11 @@ describe('a damaged database', () => {
   const db = () => path.join(storage, 'db.json');
   const bak = () => path.join(storage, 'db.json.bak');
 
-  async function shareRun(reference: string) {
-    return simulate(await script('share.jsonl', [{ type: 'message', chat: REPORTER, from: REPORTER, id: 'p1', text: `!share ${reference}` }]));
-  }
+  const shareLine = (reference: string) => ({ type: 'message', chat: REPORTER, from: REPORTER, id: 'p1', text: `!share ${reference}` });
+  /** The reporter's !share, in this process: a storage problem is thrown. */
+  const shareHere = (reference: string) => simulateHere([shareLine(reference)]);
+  /** The same through the CLI, for what a person sees when the bot does not start. */
+  const shareCli = async (reference: string) => simulate(await script('share.jsonl', [shareLine(reference)]));
 
   it.each([
     ['cut off half way (a torn write)', (good: string) => good.slice(0, Math.floor(good.length / 2))],
@@ -233,8 +247,8 @@ describe('a damaged database', () => {
     await writeFile(bak(), good);
     await writeFile(db(), damage(good));
 
-    const run = await shareRun(reference);
-    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.not.stringMatching(/Storage problem|unexpected error/) });
+    const run = await shareHere(reference);
+    expect(run.error).toBeUndefined();
     // The report is known again: the reporter's !share finds it.
     const replies = run.lines.filter((l) => l.type === 'send' && l.chat === REPORTER).map((l) => String(l.text));
     expect(replies.some((text) => templatePattern('shareDone').exec(text)?.[1] === reference)).toBe(true);
@@ -247,8 +261,8 @@ describe('a damaged database', () => {
     const reference = await storageWithOneReport();
     await writeFile(bak(), await readFile(db()));
     await rm(db());
-    const run = await shareRun(reference);
-    expect(run.code).toBe(0);
+    const run = await shareHere(reference);
+    expect(run.error).toBeUndefined();
     const replies = run.lines.filter((l) => l.type === 'send' && l.chat === REPORTER).map((l) => String(l.text));
     expect(replies.some((text) => templatePattern('shareDone').exec(text)?.[1] === reference)).toBe(true);
   });
@@ -260,7 +274,7 @@ describe('a damaged database', () => {
     await writeFile(bak(), 'not json at all');
     const [dbBefore, bakBefore] = [await bytes(db()), await bytes(bak())];
 
-    const run = await shareRun('R-260105-AAAA');
+    const run = await shareCli('R-260105-AAAA');
     expect(run.code).not.toBe(0);
     expect(run.code).not.toBeNull();
     expect(run.stdout).toBe('');
@@ -273,7 +287,7 @@ describe('a damaged database', () => {
     // No lock is left behind, so once a copy is restored the bot starts.
     expect(existsSync(path.join(storage, 'bot.lock'))).toBe(false);
     await writeFile(bak(), good);
-    expect((await shareRun('R-260105-AAAA')).code).toBe(0);
+    expect((await shareHere('R-260105-AAAA')).error).toBeUndefined();
   });
 
   it('both copies unreadable (permission denied): refuses to start with a plain message, no stack trace', async () => {

@@ -12,13 +12,21 @@ import { SMTPServer } from 'smtp-server';
  */
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** The CLI under test (CRASH_MAIN lets a developer point the crash tests at another build). */
-export const MAIN = process.env.CRASH_MAIN ?? path.join(ROOT, 'dist', 'main.js');
+/**
+ * The CLI under test: the TypeScript source through tsx, so no build comes first. CRASH_MAIN
+ * lets a developer point the crash tests at a built main.js instead (another build, a release).
+ */
+export const CLI: readonly string[] = process.env.CRASH_MAIN
+  ? [process.env.CRASH_MAIN]
+  : ['--import', 'tsx', path.join(ROOT, 'src', 'main.ts')];
 export const BOT = '447700900999@c.us';
 export const GROUP = '120363000000000001@g.us';
 export const person = (n: number) => `4477009${String(n).padStart(5, '0')}@c.us`;
 
-/** Only what node needs, plus the variables the test names (no BOT_CONFIG, SMTP_URL... from the developer). */
+/**
+ * Only what node needs, plus the variables the test names (no BOT_CONFIG, SMTP_URL... from the
+ * developer, and not jest's NODE_OPTIONS, which would make node print warnings on stderr).
+ */
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[key]) env[key] = process.env[key];
@@ -46,7 +54,7 @@ export interface BotChild {
 }
 
 /**
- * Spawns `node dist/main.js ARGS` and reads stdout as it arrives; `onLine` sees each JSON line
+ * Spawns the CLI (`main.ts ARGS`, see CLI) and reads stdout as it arrives; `onLine` sees each JSON line
  * the moment it is complete (it may kill the child right there).
  */
 export function spawnBot(
@@ -55,7 +63,7 @@ export function spawnBot(
   onLine?: (line: Record<string, unknown>, bot: BotChild) => void,
   options: { keepStdinOpen?: boolean; uid?: number; gid?: number } = {},
 ): BotChild {
-  const child = spawn(process.execPath, [MAIN, ...args], {
+  const child = spawn(process.execPath, [...CLI, ...args], {
     cwd: ROOT,
     env: cleanEnv(env),
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -266,3 +274,20 @@ export const confirmationPattern = () => templatePattern('flagReceived');
 
 /** The bot's own seeded generator, so a failing run can be repeated with the same choices (not timings). */
 export { seededRandom } from '../../src/core/random.js';
+
+/**
+ * Runs a test body that draws on a random seed; if it fails, its error message starts with
+ * `replay`, the command that runs it again with the same seed (e.g. "CRASH_SEED=123 npx jest …").
+ */
+export async function withSeed(replay: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    const line = `failed with a random seed; replay with ${replay}`;
+    if (error instanceof Error) {
+      error.message = `${line}\n${error.message}`;
+      throw error;
+    }
+    throw new Error(`${line}\n${String(error)}`);
+  }
+}

@@ -3,7 +3,7 @@ import type net from 'node:net';
 import { loadConfig, projectRoot } from '../../src/config/load.js';
 import { loadTemplates, templateKeys, type TemplateKey } from '../../src/config/templates.js';
 import { Messages } from '../../src/core/messages.js';
-import { policyClauses } from '../../src/features/ask-retriever.js';
+import { policyClauses } from '../../src/core/policy.js';
 
 /**
  * An OpenAI-compatible chat-completions server on 127.0.0.1 for tests: the bot's real `openai`
@@ -52,8 +52,6 @@ export interface RecordedRequest {
   task: ModelTask | undefined;
   /** The user message's content, parsed: what the bot sent about the parent's words. */
   input: Record<string, unknown> | undefined;
-  /** Real time the request arrived, in ms. */
-  at: number;
 }
 
 export interface ChatRequest {
@@ -82,10 +80,14 @@ export interface ModelStub {
   retryAfter: number;
   /** Every request, in order. */
   requests: RecordedRequest[];
+  /** Resolves once `count` requests have arrived, so a test knows a call is at the server before it moves time. */
+  received(count: number): Promise<void>;
   /** Requests for one task. */
   requestsFor(task: ModelTask): RecordedRequest[];
   /** Every content string or body the stub sent back, so a test can check none reached a parent. */
   produced: string[];
+  /** Told of each request and what the stub plays for it (a test stops waiting for one that will never be answered). */
+  onRequest?: (play: ModelBehaviour) => void;
   close(): Promise<void>;
 }
 
@@ -181,6 +183,7 @@ export async function startModelStub(behaviour: ModelBehaviour = 'correct'): Pro
   const requests: RecordedRequest[] = [];
   const produced: string[] = [];
   const sockets = new Set<net.Socket>();
+  const arrivals: Array<{ count: number; resolve: () => void }> = [];
   let counter = 0;
 
   const stub = {
@@ -189,6 +192,7 @@ export async function startModelStub(behaviour: ModelBehaviour = 'correct'): Pro
     answers: {} as ModelStub['answers'],
     tokensPerAnswer: 40,
     retryAfter: 1,
+    onRequest: undefined as ModelStub['onRequest'],
   };
 
   const server = http.createServer((req, res) => {
@@ -211,7 +215,11 @@ export async function startModelStub(behaviour: ModelBehaviour = 'correct'): Pro
         input = undefined;
       }
       const path = (req.url ?? '').split('?')[0]!;
-      requests.push({ method: req.method ?? '', path, headers: req.headers, raw, body, task, input, at: Date.now() });
+      requests.push({ method: req.method ?? '', path, headers: req.headers, raw, body, task, input });
+      for (const arrival of arrivals.filter((a) => a.count <= requests.length)) {
+        arrivals.splice(arrivals.indexOf(arrival), 1);
+        arrival.resolve();
+      }
 
       if (req.method !== 'POST' || !/^(\/v1)?\/chat\/completions$/.test(path)) {
         res.writeHead(404, { 'content-type': 'application/json' });
@@ -219,6 +227,7 @@ export async function startModelStub(behaviour: ModelBehaviour = 'correct'): Pro
         return;
       }
       const play = (task && stub.perTask[task]) ?? stub.behaviour;
+      stub.onRequest?.(play);
       const json = (status: number, value: unknown, headers: Record<string, string> = {}) => {
         const text = JSON.stringify(value);
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -315,7 +324,15 @@ export async function startModelStub(behaviour: ModelBehaviour = 'correct'): Pro
     set retryAfter(value: number) {
       stub.retryAfter = value;
     },
+    get onRequest() {
+      return stub.onRequest;
+    },
+    set onRequest(value: ModelStub['onRequest']) {
+      stub.onRequest = value;
+    },
     requests,
+    received: (count) =>
+      count <= requests.length ? Promise.resolve() : new Promise<void>((resolve) => arrivals.push({ count, resolve })),
     requestsFor: (task) => requests.filter((r) => r.task === task),
     produced,
     close: () =>
