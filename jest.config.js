@@ -12,5 +12,6 @@ export default {
   // jest's default (one worker less than the cores) runs everything in one worker on 2 cores, while
   // many suites mostly wait (child processes, SMTP and model servers, real timeouts): one worker a core.
   maxWorkers: '100%',
+  testSequencer: '<rootDir>/test/support/slow-first-sequencer.js',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

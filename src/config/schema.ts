@@ -99,6 +99,8 @@ const configShape = z.strictObject({
     baseUrl: z.string().trim().url('must be a URL such as http://127.0.0.1:11434/v1').nullable(),
     model: text,
     timeoutSeconds: z.number().min(1).max(120),
+    /** The pause before the one retry of a failed call, when the server did not say how long to wait. */
+    retryPauseSeconds: z.number().min(0).max(60),
     /** Calls and tokens a day; past either, the bot answers offline until the next day. */
     dailyCalls: z.number().int().min(0).max(100_000),
     dailyTokens: z.number().int().min(0).max(100_000_000),

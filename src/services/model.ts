@@ -14,6 +14,8 @@ export interface ModelOptions {
   baseUrl: string | null;
   model: string;
   timeoutSeconds: number;
+  /** The pause before the one retry, when the server did not say how long to wait. */
+  retryPauseSeconds: number;
   dailyCalls: number;
   dailyTokens: number;
   promptsDir: string;
@@ -34,9 +36,6 @@ function modelErrorCode(error: unknown): string {
  */
 const SDK_TIMEOUT_MS = 2 ** 31 - 1;
 
-/** The SDK's first back-off without its jitter: one bot has nobody to stagger against. */
-const RETRY_PAUSE_MS = 500;
-
 const timedOut = () => Object.assign(new Error('model call timed out'), { name: 'ModelTimeout' });
 
 /** What the server asked for in Retry-After(-Ms), in ms from `now`, if it said anything usable. */
@@ -52,12 +51,12 @@ function retryAfter(headers: Headers | undefined, now: number): number | undefin
 }
 
 /** How long to wait before the one retry, or undefined when trying again would not help. */
-function retryWait(error: unknown, now: number): number | undefined {
-  if (error instanceof OpenAI.APIConnectionError || (error instanceof Error && error.name === 'ModelTimeout')) return RETRY_PAUSE_MS;
+function retryWait(error: unknown, now: number, pauseMs: number): number | undefined {
+  if (error instanceof OpenAI.APIConnectionError || (error instanceof Error && error.name === 'ModelTimeout')) return pauseMs;
   if (!(error instanceof OpenAI.APIError) || error.status === undefined) return undefined;
   const status: number = error.status;
   if (status !== 408 && status !== 409 && status !== 429 && status < 500) return undefined;
-  return retryAfter(error.headers, now) ?? RETRY_PAUSE_MS;
+  return retryAfter(error.headers, now) ?? pauseMs;
 }
 
 /**
@@ -154,7 +153,7 @@ export class Model implements LanguageModel {
     try {
       return await this.attempt(request, Math.min(attemptMs, left()));
     } catch (error) {
-      const wait = retryWait(error, clock.now().getTime());
+      const wait = retryWait(error, clock.now().getTime(), this.options.retryPauseSeconds * 1000);
       if (wait === undefined || wait >= left()) throw error;
       await clock.outside(clock.sleep(wait), 0);
       return await this.attempt(request, Math.min(attemptMs, left()));

@@ -89,6 +89,7 @@ function modelFor(stub: ModelStub | null, options: Partial<{ apiKey: string | nu
     baseUrl: stub?.url ?? null,
     model: 'gpt-test',
     timeoutSeconds: 1,
+    retryPauseSeconds: 0.5,
     dailyCalls: 100,
     dailyTokens: 100_000,
     promptsDir: path.join(projectRoot, 'prompts'),
