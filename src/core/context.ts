@@ -51,6 +51,56 @@ export function groupLabel(ctx: Context): string {
   return ctx.group?.name || 'this group';
 }
 
+/** One event's context. A class, so the many events that need nothing of it cost one small object. */
+class EventContext implements Context {
+  private readonly inGroup: boolean;
+
+  constructor(
+    readonly event: ChatEvent,
+    readonly text: string,
+    readonly state: EventState,
+    readonly catalogue: Catalogue,
+    readonly services: Services,
+    private readonly makeLog: () => Logger,
+  ) {
+    this.inGroup = isGroupId(event.chat);
+  }
+
+  // Read live: a feature earlier in the chain may have just recorded the group.
+  get group(): GroupRecord | undefined {
+    return this.inGroup ? this.services.store.group(this.event.chat) : undefined;
+  }
+
+  get log(): Logger {
+    return this.makeLog();
+  }
+
+  now(): Date {
+    return this.services.clock.now();
+  }
+
+  isAdmin(person: PersonId): boolean {
+    return this.group?.admins.includes(person) ?? false;
+  }
+
+  reply(text: string, options?: SpeakOptions): Promise<void> {
+    return this.services.speaker.post(this.event.chat, text, options);
+  }
+
+  answer(text: string, options?: SpeakOptions): Promise<void> {
+    const event = this.event;
+    return this.services.speaker.post(event.chat, text, event.kind === 'message' ? { ...options, quotedId: event.id } : options);
+  }
+
+  tell(person: PersonId, text: string): Promise<void> {
+    return this.services.speaker.tell(person, text);
+  }
+
+  say(key: TemplateKey, values?: Record<string, string | number>): string {
+    return this.services.messages.render(key, values);
+  }
+}
+
 export function createContext(
   event: ChatEvent,
   text: string,
@@ -59,27 +109,5 @@ export function createContext(
   services: Services,
   log: () => Logger,
 ): Context {
-  const { speaker, clock, messages, store } = services;
-  const inGroup = isGroupId(event.chat);
-  return {
-    event,
-    // Read live: a feature earlier in the chain may have just recorded the group.
-    get group() {
-      return inGroup ? store.group(event.chat) : undefined;
-    },
-    text,
-    state,
-    catalogue,
-    services,
-    get log() {
-      return log();
-    },
-    now: () => clock.now(),
-    isAdmin: (person) => (inGroup && store.group(event.chat)?.admins.includes(person)) ?? false,
-    reply: (body, options) => speaker.post(event.chat, body, options),
-    answer: (body, options) =>
-      speaker.post(event.chat, body, event.kind === 'message' ? { ...options, quotedId: event.id } : options),
-    tell: (person, body) => speaker.tell(person, body),
-    say: (key, values) => messages.render(key, values),
-  };
+  return new EventContext(event, text, state, catalogue, services, log);
 }

@@ -24,6 +24,8 @@ function emptyData(): StoreData {
  */
 export class Store implements GroupStore {
   private readonly reportsById = new Map<string, Report>();
+  /** Which groups each person is in (as member or admin): a private message asks it every time. */
+  private readonly groupIdsByPerson = new Map<PersonId, Set<GroupId>>();
 
   private constructor(
     private readonly db: Low<StoreData>,
@@ -31,6 +33,7 @@ export class Store implements GroupStore {
     private readonly unlock: () => Promise<void>,
   ) {
     for (const report of db.data.reports) this.reportsById.set(report.id, report);
+    for (const group of Object.values(db.data.groups)) this.indexPeople(group, true);
   }
 
   static async open(dir: string): Promise<Store> {
@@ -63,19 +66,36 @@ export class Store implements GroupStore {
   async updateGroup(id: GroupId, change: (group: GroupRecord) => void): Promise<GroupRecord> {
     const groups = this.db.data.groups;
     const group = groups[id] ?? { id, name: '', members: [], admins: [], paused: false, welcome: null };
+    this.indexPeople(group, false);
     change(group);
+    this.indexPeople(group, true);
     groups[id] = group;
     await this.db.write();
     return group;
   }
 
   async removeGroup(id: GroupId): Promise<void> {
+    const group = this.db.data.groups[id];
+    if (group) this.indexPeople(group, false);
     delete this.db.data.groups[id];
     await this.db.write();
   }
 
   groupsOf(person: PersonId): GroupRecord[] {
-    return this.groups().filter((g) => g.members.includes(person) || g.admins.includes(person));
+    const ids = this.groupIdsByPerson.get(person);
+    return ids ? this.groups().filter((g) => ids.has(g.id)) : [];
+  }
+
+  private indexPeople(group: GroupRecord, add: boolean): void {
+    for (const person of [...group.members, ...group.admins]) {
+      let ids = this.groupIdsByPerson.get(person);
+      if (add) {
+        if (!ids) this.groupIdsByPerson.set(person, (ids = new Set()));
+        ids.add(group.id);
+      } else if (ids?.delete(group.id) && ids.size === 0) {
+        this.groupIdsByPerson.delete(person);
+      }
+    }
   }
 
   report(id: string): Report | undefined {

@@ -173,3 +173,37 @@ describe('Store', () => {
     expect(await readFile(path.join(dir, 'db.json'), 'utf8')).toBe('not json at all');
   });
 });
+
+describe('Store.groupsOf', () => {
+  const ids = (groups: Array<{ id: string }>) => groups.map((g) => g.id);
+
+  it('follows every change: joins, leaves, admins, a removed group, and a reopened store', async () => {
+    const store = await openStore();
+    await store.updateGroup(group(1), (g) => {
+      g.members = [person(1), person(2)];
+      g.admins = [person(1)];
+    });
+    await store.updateGroup(group(2), (g) => {
+      g.members = [person(2)];
+      g.admins = [person(3)];
+    });
+    expect(ids(store.groupsOf(person(1)))).toEqual([group(1)]);
+    expect(ids(store.groupsOf(person(2)))).toEqual([group(1), group(2)]);
+    // An admin WhatsApp did not list as a member still counts.
+    expect(ids(store.groupsOf(person(3)))).toEqual([group(2)]);
+
+    await store.updateGroup(group(1), (g) => {
+      g.members = g.members.filter((m) => m !== person(1));
+      g.admins = [];
+    });
+    expect(store.groupsOf(person(1))).toEqual([]);
+    await store.removeGroup(group(2));
+    expect(ids(store.groupsOf(person(2)))).toEqual([group(1)]);
+    expect(store.groupsOf(person(3))).toEqual([]);
+
+    await closeStore(store);
+    const reopened = await openStore();
+    expect(ids(reopened.groupsOf(person(2)))).toEqual([group(1)]);
+    expect(reopened.groupsOf(person(9))).toEqual([]);
+  });
+});
