@@ -43,8 +43,6 @@ export interface AppParts {
   activity?: Activity;
   /** Where paced messages finally go: the transport's send. */
   deliver: (out: Outgoing) => Promise<void>;
-  /** Told of every email the mail transport accepted (the simulator prints it). */
-  onEmail?: (email: { at: Date; to: string[]; subject: string; reportId: string }) => void;
 }
 
 export interface App {
@@ -94,12 +92,6 @@ export async function createApp(parts: AppParts): Promise<App> {
   const mailer = await openMailer(config, outboxFolder);
   const model = await openModel(config, clock, log);
   const reports = new Reports(store, clock, random, config, log);
-  if (parts.onEmail) {
-    const onEmail = parts.onEmail;
-    reports.events.on('delivered', (report, email) =>
-      onEmail({ at: clock.now(), to: email.accepted, subject: email.subject, reportId: report.id }),
-    );
-  }
   const outbox = new Outbox(reports, mailer, clock, random, messages, config, log, model && modelTriage(model, config.school));
   const services: Services = {
     config,
@@ -116,7 +108,7 @@ export async function createApp(parts: AppParts): Promise<App> {
   };
 
   // Features, in the order each event meets them. Commands sit together: a command stops at its
-  // own feature, and an unknown one after the last of them, before the features for plain messages.
+  // own feature (an unknown one there too), before the features for plain messages.
   const concern = concerns(seconds(config.concern.cooldownSeconds));
   const ask = asking(config.school, seconds(config.ask.cooldownSeconds), concern.answer);
   const features: Feature[] = [

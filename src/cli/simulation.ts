@@ -3,8 +3,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { Activity } from '../core/activity.js';
 import { SimulatedClock } from '../core/clock.js';
 import { seededRandom } from '../core/random.js';
-import { errorCode } from '../core/log.js';
-import type { Logger } from '../core/log.js';
+import { errorCode, type Logger } from '../core/log.js';
 import { SimulatorTransport, type OutputLine, type ScenarioLine } from '../transports/simulator.js';
 
 export interface SimulationOptions {
@@ -45,9 +44,11 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
     log,
     activity,
     deliver: (out) => transport.send(out),
-    onEmail: (email) =>
-      options.output({ type: 'email', at: email.at.toISOString(), to: email.to, subject: email.subject, reportId: email.reportId }),
   });
+  // Every email the mail transport accepted is an output line, as the scenario format says.
+  app.reports.events.on('delivered', (report, email) =>
+    options.output({ type: 'email', at: clock.now().toISOString(), to: email.accepted, subject: email.subject, reportId: report.id }),
+  );
   await transport.start((event) => app.handle(event));
   return {
     app,

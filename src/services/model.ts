@@ -4,9 +4,8 @@ import OpenAI from 'openai';
 import { z } from 'zod';
 import type { Clock, Timer } from '../core/clock.js';
 import type { LanguageModel, ModelEvents, ModelTask } from '../core/model.js';
-import { errorCode } from '../core/log.js';
+import { errorCode, type Logger } from '../core/log.js';
 import { Notifier } from '../core/notifier.js';
-import type { Logger } from '../core/log.js';
 
 
 export interface ModelOptions {

@@ -4,8 +4,7 @@ import type { Config } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import type { Media } from '../core/events.js';
 import type { PersonId } from '../core/ids.js';
-import type { Logger } from '../core/log.js';
-import { errorCode } from '../core/log.js';
+import { errorCode, type Logger } from '../core/log.js';
 import { Notifier } from '../core/notifier.js';
 import type { Random } from '../core/random.js';
 import type {

@@ -3,8 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { Clock, Timer } from '../core/clock.js';
 import type { InboundEvent, Media, Outgoing, QuotedMessage, Transport } from '../core/events.js';
 import { maskId, type GroupId, type PersonId } from '../core/ids.js';
-import { errorCode } from '../core/log.js';
-import type { Logger } from '../core/log.js';
+import { errorCode, type Logger } from '../core/log.js';
 import type { WhatsAppClient } from './whatsapp-client.js';
 import {
   attachment,
