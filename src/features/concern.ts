@@ -46,21 +46,21 @@ export function concerns(cooldownMs: number): Concerns {
     name: 'concern',
     help: 'helpConcern',
     async handle(ctx, next) {
-    const event = ctx.event;
-    if (event.kind !== 'message') return next();
-    const match = matchConcern(ctx.text);
-    let isConcern = match.isConcern;
-    const { model, self } = ctx.services;
-    const addressed = !isGroupId(event.chat) || event.mentions.includes(self.id);
-    // "Unsure": the matcher saw a concern word or a reporting verb, not merely a question mark.
-    const unsure = match.reasons.some((r) => r.startsWith('action:') || r.startsWith('object:'));
-    if (!isConcern && addressed && unsure && model) {
-      const opinion = await model.ask('concern', { message: redact(ctx.text, [event.senderName]) }, secondOpinion);
-      isConcern = opinion?.asksHowToRaiseAConcern === true;
-    }
-    if (!isConcern) return next();
-    ctx.log.debug('concern question answered');
-    await answer(ctx);
+      const event = ctx.event;
+      if (event.kind !== 'message') return next();
+      const match = matchConcern(ctx.text);
+      let isConcern = match.isConcern;
+      const { model, self } = ctx.services;
+      const addressed = !isGroupId(event.chat) || event.mentions.includes(self.id);
+      // "Unsure": the matcher saw a concern word or a reporting verb, not merely a question mark.
+      const unsure = match.reasons.some((r) => r.startsWith('action:') || r.startsWith('object:'));
+      if (!isConcern && addressed && unsure && model) {
+        const opinion = await model.ask('concern', { message: redact(ctx.text, [event.senderName]) }, secondOpinion);
+        isConcern = opinion?.asksHowToRaiseAConcern === true;
+      }
+      if (!isConcern) return next();
+      ctx.log.debug('concern question answered');
+      await answer(ctx);
     },
   };
 
