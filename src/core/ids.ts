@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /** WhatsApp serialized ids: people `447700900001@c.us` (or `…@lid`), groups `120363…@g.us`. */
 export type PersonId = string;
 export type GroupId = string;
@@ -36,4 +37,18 @@ export function maskId(id: string | undefined): string {
  */
 export function maskDigits(text: string): string {
   return text.replace(/\d{6,}/g, (digits) => `…${digits.slice(-3)}`);
+}
+
+const CODE_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/**
+ * A short, stable code for a group, from its WhatsApp id: the school can tell apart two groups
+ * with the same name, and an operator can name a group in a command (`!approve K7Q2MX`). Six
+ * letters from an alphabet with no look-alikes (no I, O, 0 or 1).
+ */
+export function groupCode(group: GroupId): string {
+  const digest = createHash('sha256').update(group).digest();
+  let code = '';
+  for (let i = 0; i < 6; i++) code += CODE_LETTERS[digest[i]! & 31];
+  return code;
 }
