@@ -4,7 +4,7 @@ import type { Config } from './config/schema.js';
 import type { Templates } from './config/templates.js';
 import { Activity } from './core/activity.js';
 import type { Clock } from './core/clock.js';
-import type { InboundEvent, Outgoing } from './core/events.js';
+import type { ChatActions, InboundEvent, Outgoing } from './core/events.js';
 import type { Feature } from './core/feature.js';
 import { maskId } from './core/ids.js';
 import { errorCode, type Logger } from './core/log.js';
@@ -19,8 +19,9 @@ import { asking } from './features/ask.js';
 import { concerns } from './features/concern.js';
 import { flag, rememberGroupMessages, share } from './features/flag.js';
 import { forwardedReports } from './features/forward.js';
-import { allowedGroups, membership, PrivateContacts } from './features/groups.js';
+import { ignoreOwnMessages, membership, PrivateContacts } from './features/groups.js';
 import { help } from './features/help.js';
+import { operatorControls } from './features/operators.js';
 import { privacy } from './features/privacy.js';
 import { reportNotices } from './features/report-notices.js';
 import { rules } from './features/rules.js';
@@ -43,6 +44,8 @@ export interface AppParts {
   activity?: Activity;
   /** Where paced messages finally go: the transport's send. */
   deliver: (out: Outgoing) => Promise<void>;
+  /** The transport's other actions on chats (deleting a message, leaving a group). */
+  chats: ChatActions;
 }
 
 export interface App {
@@ -86,7 +89,7 @@ export async function createApp(parts: AppParts): Promise<App> {
   const speaker = new Speaker(
     messages,
     (out) => pacer.send(out),
-    (person) => person === config.bot.operator || contacts.has(person) || store.groupsOf(person).length > 0,
+    (person) => config.bot.operator.includes(person) || contacts.has(person) || store.groupsOf(person).length > 0,
   );
   const outboxFolder = path.join(config.storage.dir, 'outbox');
   const mailer = await openMailer(config, outboxFolder);
@@ -103,6 +106,7 @@ export async function createApp(parts: AppParts): Promise<App> {
     mailMode: mailer.mode,
     reports,
     seen: new SeenMessages(config.reports.seenCacheHours * 3_600_000),
+    chats: parts.chats,
     self: { id: config.bot.id },
     model,
   };
@@ -113,7 +117,7 @@ export async function createApp(parts: AppParts): Promise<App> {
   const ask = asking(config.school, seconds(config.ask.cooldownSeconds), concern.answer);
   const features: Feature[] = [
     reportNotices(services, mailer.mode === 'files' ? outboxFolder : undefined),
-    allowedGroups(config),
+    ignoreOwnMessages(),
     contacts.feature,
     membership(),
     rememberGroupMessages(),
@@ -125,6 +129,7 @@ export async function createApp(parts: AppParts): Promise<App> {
     flag(),
     share(),
     ...adminControls(),
+    ...operatorControls(),
     forwardedReports(),
     concern.feature,
     ask.addressed,

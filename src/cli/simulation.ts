@@ -44,18 +44,25 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
     log,
     activity,
     deliver: (out) => transport.send(out),
+    chats: transport,
   });
   // Every email the mail transport accepted is an output line, as the scenario format says.
   app.reports.events.on('delivered', (report, email) =>
     options.output({ type: 'email', at: clock.now().toISOString(), to: email.accepted, subject: email.subject, reportId: report.id }),
   );
   await transport.start((event) => app.handle(event));
+  let listed = false;
   return {
     app,
     clock,
     transport,
     activity,
     async step(line) {
+      // The groups declared before anything else happens are those the bot was in when linked.
+      if (!listed && line.type !== 'group') {
+        listed = true;
+        await app.handle({ kind: 'listed', at: clock.now() });
+      }
       if (line.type === 'wait') await clock.advanceBy(line.seconds * 1000);
       else await transport.feed(line);
       // Work due at this very instant (a send with no gap to wait, a new report) happens now.

@@ -35,6 +35,10 @@ export async function runWhatsApp(loaded: LoadedConfig): Promise<void> {
     random: Math.random,
     log,
     deliver: (out) => transport!.send(out),
+    chats: {
+      deleteForEveryone: (chat, id) => transport!.deleteForEveryone(chat, id),
+      leaveGroup: (chat) => transport!.leaveGroup(chat),
+    },
   });
   const heartbeat = new Heartbeat(config.storage.dir, clock, app.outbox);
   const qrFile = path.join(config.storage.dir, 'whatsapp-qr.png');

@@ -75,7 +75,7 @@ const envKeys: Array<[string, string[]]> = [
 function describeIssue(issue: z.core.$ZodIssue, source: string, env: Record<string, string | undefined>): string {
   const key = issue.path.join('.') || '(top level)';
   // The volunteer typed an environment variable, not a key: name the variable.
-  const variable = envKeys.find(([name, keys]) => keys.join('.') === key && env[name]?.trim())?.[0];
+  const variable = envKeys.find(([name, keys]) => (key === keys.join('.') || key.startsWith(`${keys.join('.')}.`)) && env[name]?.trim())?.[0];
   if (variable) return `${variable} (sets "${key}"): ${issue.message}`;
   if (issue.code === 'unrecognized_keys') {
     const where = issue.path.length ? `${key}.` : '';

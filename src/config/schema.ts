@@ -3,6 +3,22 @@ import { z } from 'zod';
 const personId = z.string().regex(/^\d{5,20}@(c\.us|lid)$/, 'must be a WhatsApp id such as 447700900001@c.us');
 const groupId = z.string().regex(/^[\d-]{5,40}@g\.us$/, 'must be a WhatsApp group id such as 120363000000000001@g.us');
 const email = z.string().trim().email('must be an email address');
+
+/** A WhatsApp id, or a phone number with its country code (+44 7700 900001), as a volunteer types it. */
+const personOrNumber = z.string().trim().transform((value, ctx) => {
+  if (/^\d{5,20}@(c\.us|lid)$/.test(value)) return value;
+  const digits = value.replace(/[\s().-]/g, '');
+  if (/^\+?[1-9]\d{6,14}$/.test(digits)) return `${digits.replace(/^\+/, '')}@c.us`;
+  ctx.addIssue({
+    code: 'custom',
+    message: `"${value}" must be a WhatsApp id such as 447700900001@c.us or a number with its country code such as +44 7700 900001`,
+  });
+  return z.NEVER;
+});
+const operators = z.preprocess(
+  (value) => (value === null ? [] : typeof value === 'string' ? value.split(',').filter((part) => part.trim()) : value),
+  z.array(personOrNumber),
+);
 const seconds = z.number().finite().min(0).max(86_400);
 const text = z.string().trim().min(1);
 
@@ -46,9 +62,13 @@ const configShape = z.strictObject({
     id: personId,
     name: text.max(60),
     language: z.enum(['en']),
-    /** The volunteer who runs the bot: told privately when something needs a person. */
-    operator: personId.nullable(),
-    groups: z.union([z.literal('all'), z.array(groupId).min(1)]),
+    /**
+     * The volunteers who run the bot: told privately when something needs a person, and the
+     * only ones who approve a group. One or more, as a list or comma-separated.
+     */
+    operator: operators,
+    /** Groups approved from the start; the bot asks an operator about any other group it is added to. */
+    groups: z.array(groupId, 'must be a list of group ids such as ["120363000000000001@g.us"]'),
   }),
   welcome: z.strictObject({
     enabled: z.boolean(),

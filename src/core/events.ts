@@ -60,9 +60,18 @@ export interface ConnectedEvent {
   at: Date;
 }
 
+/**
+ * The transport has told the bot every group it is in. The first time, on a storage folder the
+ * bot has never used, those are the groups it was in when its number was linked.
+ */
+export interface ListedEvent {
+  kind: 'listed';
+  at: Date;
+}
+
 /** What happens in a chat: what features see. */
 export type ChatEvent = MessageEvent | MembershipEvent | GroupEvent;
-export type InboundEvent = ChatEvent | ConnectedEvent;
+export type InboundEvent = ChatEvent | ConnectedEvent | ListedEvent;
 
 export interface Outgoing {
   chat: ChatId;
@@ -71,8 +80,15 @@ export interface Outgoing {
   quotedId?: string;
 }
 
+/** What the bot may do to chats besides writing in them. */
+export interface ChatActions {
+  /** Deletes a message for everyone; WhatsApp allows it to a group's admins. Throws when it did not happen. */
+  deleteForEveryone(chat: ChatId, messageId: string): Promise<void>;
+  leaveGroup(chat: GroupId): Promise<void>;
+}
+
 /** What the core needs from WhatsApp or the simulator: nothing more. */
-export interface Transport {
+export interface Transport extends ChatActions {
   start(onEvent: (event: InboundEvent) => Promise<void>): Promise<void>;
   send(out: Outgoing): Promise<void>;
   stop(): Promise<void>;

@@ -7,9 +7,11 @@ import type { MessageEvent } from './events.js';
 export interface CommandSpec {
   /** `!name`; a command with several names (`pause`, `resume`) lists them all. */
   names: string[];
-  where: 'group' | 'any';
+  where: 'group' | 'private' | 'any';
   /** Only the group's admins, as WhatsApp reports them in the group's data. */
   adminOnly?: boolean;
+  /** Only the volunteers who run the bot (BOT_OPERATOR). */
+  operatorOnly?: boolean;
   /** Still answered while an admin has paused the bot in the group. */
   whilePaused?: boolean;
 }

@@ -37,8 +37,6 @@ export interface Report {
   /** Everyone who flagged the same message: one report, one email, the count recorded. */
   flaggedBy: PersonId[];
   category?: string;
-  /** Written by the language model, if there is one; the email labels it as machine-written. */
-  summary?: string;
   /** The model has had its one look at this report (retries do not ask again). */
   modelTriaged?: boolean;
   urgent: boolean;

@@ -48,7 +48,7 @@ export class Router {
     this.catalogue = {
       helpLines: features.flatMap((f) => (f.help ? [f.help] : [])),
       publicCommands: features
-        .flatMap((f) => (f.command && !f.command.adminOnly && f.help ? [`!${f.command.names[0]}`] : []))
+        .flatMap((f) => (f.command && !f.command.adminOnly && !f.command.operatorOnly && f.help ? [`!${f.command.names[0]}`] : []))
         .join(' · '),
     };
   }
@@ -57,6 +57,11 @@ export class Router {
     if (event.kind === 'connected') {
       this.services.self.id = event.self;
       this.log.info('connected', { as: maskId(event.self) });
+      return;
+    }
+    if (event.kind === 'listed') {
+      // From now on a group the bot is added to waits for an operator's approval.
+      await this.services.store.markLinked();
       return;
     }
     // Most messages log nothing: the event's logger is made only when something is logged.
@@ -96,6 +101,10 @@ export class Router {
     const from = ctx.event.from;
     const name = ctx.state.command!.name;
     if (spec.where === 'group' && isPrivateMessage(ctx)) return ctx.reply(ctx.say('groupOnly', { command: name }));
+    if (spec.where === 'private' && !isPrivateMessage(ctx)) return ctx.tell(from, ctx.say('privateOnly', { command: name }));
+    if (spec.operatorOnly && !this.services.config.bot.operator.includes(from)) {
+      return ctx.reply(ctx.say('operatorOnly', { command: name }));
+    }
     if (spec.adminOnly && !ctx.isAdmin(from)) {
       return ctx.tell(from, ctx.say('adminOnly', { command: name, groupName: groupLabel(ctx) }));
     }

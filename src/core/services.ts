@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { Clock } from './clock.js';
+import type { ChatActions } from './events.js';
 import type { ChatId, GroupId, PersonId } from './ids.js';
 import type { Logger } from './log.js';
 import type { Messages } from './messages.js';
@@ -16,6 +17,14 @@ export interface GroupRecord {
   paused: boolean;
   /** null follows the configured default. */
   welcome: boolean | null;
+  /**
+   * The bot serves this group: it is in the config, or the bot was in it when its number was
+   * linked, or an operator added the bot or approved it. Until then the bot says nothing there
+   * and takes no report from it.
+   */
+  approved: boolean;
+  /** Who added the bot, while an operator has not yet been told about the group. */
+  awaitingNotice?: { by?: PersonId };
 }
 
 /** The groups the bot is in, as the features read and change them. */
@@ -25,7 +34,11 @@ export interface GroupStore {
   /** Applies a change to one group (creating it if new) and writes it before resolving. */
   updateGroup(id: GroupId, change: (group: GroupRecord) => void): Promise<GroupRecord>;
   removeGroup(id: GroupId): Promise<void>;
+  /** The approved groups this person is in. */
   groupsOf(person: PersonId): GroupRecord[];
+  /** Whether the groups the bot was in when its number was linked have been listed yet. */
+  readonly linked: boolean;
+  markLinked(): Promise<void>;
 }
 
 /** Fingerprints of what was posted, so a flagged quote can be checked (quotes can be forged). */
@@ -46,6 +59,7 @@ export interface Services {
   mailMode: 'smtp' | 'files';
   reports: ReportDesk;
   seen: SeenMessages;
+  chats: ChatActions;
   /** The bot's own WhatsApp id: configured for the simulator, learnt from WhatsApp once connected. */
   self: { id: PersonId };
   /** The optional language model; absent, everything is answered offline. */

@@ -4,7 +4,7 @@ import { isPrivateMessage, type Context } from '../core/context.js';
 import { Cooldown } from '../core/cooldown.js';
 import { isGroupId, userPart } from '../core/ids.js';
 import type { CommandFeature, Feature } from '../core/feature.js';
-import { redact } from '../core/model.js';
+import { redact } from '../core/redact.js';
 import { policyClauses, type Clause } from '../core/policy.js';
 import { retrieveClauses } from './ask-retriever.js';
 import { matchConcern } from './concern-matcher.js';

@@ -3,7 +3,7 @@ import type { Context } from '../core/context.js';
 import { answerUnderCooldown, Cooldown } from '../core/cooldown.js';
 import { isGroupId } from '../core/ids.js';
 import type { Feature } from '../core/feature.js';
-import { redact } from '../core/model.js';
+import { redact } from '../core/redact.js';
 import { matchConcern } from './concern-matcher.js';
 
 const secondOpinion = z.strictObject({ asksHowToRaiseAConcern: z.boolean() });

@@ -1,5 +1,6 @@
 import type { Context } from '../core/context.js';
-import type { CommandFeature, Feature } from '../core/feature.js';
+import type { CommandContext, CommandFeature, Feature } from '../core/feature.js';
+import { errorCode } from '../core/log.js';
 import { isGroupId } from '../core/ids.js';
 import type { Report, ReportResult } from '../core/report.js';
 import { looksUrgent } from '../core/triage.js';
@@ -26,40 +27,56 @@ export function deliveryPhrase(ctx: Context): string {
 
 /**
  * What the reporter hears back, privately, for any report. `words` is what they sent, so that
- * even a refused report gets the safeguarding advice when a child may be at risk.
+ * even a refused report gets the safeguarding advice when a child may be at risk. `after` goes
+ * with the first reply (for a flag: whether the group can still see it).
  */
 export async function confirmReport(
   ctx: Context,
   result: ReportResult,
   received: (report: Report) => string,
   words: Array<string | undefined>,
+  after?: string,
 ): Promise<void> {
   const reporter = ctx.event.kind === 'message' ? ctx.event.from : undefined;
   if (!reporter) return;
+  const withAfter = (text: string) => (after ? `${text}\n\n${after}` : text);
   if (result.kind === 'limited') {
-    await ctx.tell(reporter, ctx.say('reportLimited', { limit: ctx.services.config.reports.perPersonPerHour }));
+    await ctx.tell(reporter, withAfter(ctx.say('reportLimited', { limit: ctx.services.config.reports.perPersonPerHour })));
     if (looksUrgent(words)) await ctx.tell(reporter, ctx.say('urgentAdvice'));
     return;
   }
   const { report } = result;
-  if (result.kind === 'counted') {
-    const reply = {
-      queued: () => ctx.say('flagCounted', { reference: report.id, count: report.flaggedBy.length }),
-      sent: () => ctx.say('flagCountedAfterSent', { reference: report.id }),
-      failed: () => ctx.say('flagCountedFailed', { reference: report.id }),
-    }[report.delivery.state];
-    await ctx.tell(reporter, reply());
-  } else if (result.kind === 'created') {
-    await ctx.tell(reporter, received(report));
-  } else {
-    await ctx.tell(reporter, ctx.say('forwardAdded', { reference: report.id }));
-  }
+  // A repeat flag is recorded plainly: no reference, no count, nothing that says who else flagged.
+  // Once the email has gone, what the member adds can only reach the school by their own email.
+  const reply = {
+    counted: () => ctx.say(report.delivery.state === 'queued' ? 'flagRecorded' : 'flagRecordedSent'),
+    created: () => received(report),
+    added: () => ctx.say('forwardAdded', { reference: report.id }),
+  }[result.kind];
+  await ctx.tell(reporter, withAfter(reply()));
   if (report.urgent || looksUrgent(words)) await ctx.tell(reporter, ctx.say('urgentAdvice'));
 }
 
 /**
+ * A `!flag` in a group shows everyone who flagged. Where the bot is a group admin it deletes the
+ * message for everyone; the answer is what the reporter is told about it, true either way.
+ */
+async function hideFlag(ctx: CommandContext): Promise<string> {
+  const { chats, self, log } = ctx.services;
+  if (!ctx.isAdmin(self.id)) return ctx.say('flagVisible');
+  try {
+    await chats.deleteForEveryone(ctx.event.chat, ctx.event.id);
+    return ctx.say('flagDeleted');
+  } catch (error) {
+    log.warn('could not delete a !flag message', { code: errorCode(error) });
+    return ctx.say('flagVisible');
+  }
+}
+
+/**
  * !flag, as a reply to a message in the group: the message goes to the school by email. The
- * group sees nothing from the bot; the reporter is answered privately.
+ * group sees nothing from the bot, and where the bot is an admin the !flag itself is deleted as
+ * soon as the report is recorded; the reporter is answered privately.
  */
 export function flag(): CommandFeature {
   return {
@@ -71,19 +88,18 @@ export function flag(): CommandFeature {
       const quoted = event.quoted ?? (event.quotedId ? { id: event.quotedId } : undefined);
       const group = ctx.group;
       if (!quoted || !group || !isGroupId(event.chat)) {
-        await ctx.tell(event.from, ctx.say('flagNoQuote'));
+        const visibility = group && isGroupId(event.chat) ? await hideFlag(ctx) : undefined;
+        await ctx.tell(event.from, [ctx.say('flagNoQuote'), visibility].filter(Boolean).join('\n\n'));
         return;
       }
-      const { reports, seen } = ctx.services;
-      if (quoted.from === ctx.services.self.id) {
-        await ctx.tell(event.from, ctx.say('flagOwnMessage'));
-        return;
-      }
+      const refuse = async (key: 'flagOwnMessage' | 'flagOwnQuoted' | 'flagUnreadable') =>
+        ctx.tell(event.from, `${ctx.say(key)}\n\n${await hideFlag(ctx)}`);
+      if (quoted.from === ctx.services.self.id) return refuse('flagOwnMessage');
+      // The author of a message must not be able to learn whether it was reported.
+      if (quoted.from === event.from) return refuse('flagOwnQuoted');
       // Nothing to send on: the school would get an empty email.
-      if (quoted.text === undefined && !quoted.media) {
-        await ctx.tell(event.from, ctx.say('flagUnreadable'));
-        return;
-      }
+      if (quoted.text === undefined && !quoted.media) return refuse('flagUnreadable');
+      const { reports, seen } = ctx.services;
       const reason = ctx.state.command.rest;
       const result = await reports.flag({
         group: { id: group.id, name: group.name },
@@ -100,11 +116,14 @@ export function flag(): CommandFeature {
         verified: seen.matches(event.chat, quoted.id, quoted.text, ctx.now()),
       });
       ctx.log.info('flag', { outcome: result.kind, report: 'report' in result ? result.report.id : undefined });
+      // Recorded first: a crash between the two leaves the flag visible, never lost.
+      const visibility = await hideFlag(ctx);
       await confirmReport(
         ctx,
         result,
         (report) => ctx.say('flagReceived', { reference: report.id, groupName: group.name || 'the group', delivery: deliveryPhrase(ctx) }),
         [reason, quoted.text],
+        visibility,
       );
     },
   };
@@ -127,7 +146,7 @@ export function share(): CommandFeature {
       const group = report.group && ctx.services.store.group(report.group.id);
       if (!group || !report.delivery.adminsNotified) return;
       const text = ctx.say('adminNoticeShared', { reference: report.id, reporterLine: namedReporter(report, ctx.services.messages) });
-      for (const admin of adminsToTell(group, report)) await ctx.tell(admin, text);
+      for (const admin of adminsToTell(group, report, ctx.services.self.id)) await ctx.tell(admin, text);
     },
   };
 }

@@ -11,7 +11,9 @@ export function privacy(cooldownMs: number): CommandFeature {
     command: { names: ['privacy'], where: 'any' },
     async handle(ctx) {
       const { config, model } = ctx.services;
-      const operator = config.bot.operator ? `+${userPart(config.bot.operator)}` : ctx.say('privacyOperatorUnknown');
+      const operator = config.bot.operator.length
+        ? config.bot.operator.map((person) => `+${userPart(person)}`).join(', ')
+        : ctx.say('privacyOperatorUnknown');
       const text = ctx.say('privacy', {
         operator,
         modelUse: model ? ctx.say('privacyModelOn', { host: model.host }) : ctx.say('privacyModelOff'),

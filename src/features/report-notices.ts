@@ -1,5 +1,5 @@
 import type { Feature } from '../core/feature.js';
-import { userPart } from '../core/ids.js';
+import { userPart, type PersonId } from '../core/ids.js';
 import { errorCode } from '../core/log.js';
 import type { Messages } from '../core/messages.js';
 import type { Report } from '../core/report.js';
@@ -18,7 +18,7 @@ export function reportNotices(services: Services, mailFolder: string | undefined
     await speaker.tell(person, text).catch((error: unknown) => log.warn('notice not sent', { code: errorCode(error) }));
   };
   const tellOperator = async (text: string) => {
-    if (config.bot.operator) await tell(config.bot.operator, text);
+    for (const operator of config.bot.operator) await tell(operator, text);
   };
 
   reports.events.on('delivered', async (report) => {
@@ -37,7 +37,7 @@ export function reportNotices(services: Services, mailFolder: string | undefined
       category: report.category ?? messages.render('adminNoticeNoCategory'),
       reporterLine,
     });
-    for (const admin of adminsToTell(group, report)) await tell(admin, text);
+    for (const admin of adminsToTell(group, report, services.self.id)) await tell(admin, text);
     await reports.markAdminsNotified(report);
   });
   reports.events.on('failed', async (report) => {
@@ -51,10 +51,13 @@ export function reportNotices(services: Services, mailFolder: string | undefined
   return { name: 'report-notices' };
 }
 
-/** The group's admins who hear about a report: never its reporter, nor the author of the reported message. */
-export function adminsToTell(group: GroupRecord, report: Report): string[] {
+/**
+ * The group's admins who hear about a report: never its reporter, nor the author of the reported
+ * message, nor the bot itself (a group admin where it can delete a !flag).
+ */
+export function adminsToTell(group: GroupRecord, report: Report, self: PersonId): string[] {
   const author = report.messages[0]?.authorId;
-  return group.admins.filter((admin) => admin !== report.reporter.id && admin !== author);
+  return group.admins.filter((admin) => admin !== report.reporter.id && admin !== author && admin !== self);
 }
 
 export function namedReporter(report: Report, messages: Messages): string {

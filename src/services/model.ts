@@ -60,9 +60,9 @@ function retryWait(error: unknown, now: number, pauseMs: number): number | undef
 
 /**
  * An optional language model, used only to choose among things the bot already has (clauses of
- * the policy, yes or no, a category) and, for a report, to write a short summary that the email
- * labels as machine-written. It never writes what the bot posts, never picks recipients, and
- * anything but a valid, schema-shaped answer is thrown away so the offline path is used.
+ * the policy, yes or no, a report's category). It never writes what the bot posts or the school
+ * reads, never picks recipients, and anything but a valid, schema-shaped answer is thrown away so
+ * the offline path is used.
  */
 export class Model implements LanguageModel {
   /** Tells the operator's notices when the day's budget is spent. */

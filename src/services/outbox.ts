@@ -28,7 +28,7 @@ export class Outbox {
     private readonly messages: Messages,
     private readonly config: Config,
     private readonly log: Logger,
-    /** An optional first read of a report (category, summary) before its first attempt. */
+    /** An optional first read of a report (its category) before its first attempt. */
     private readonly triage?: (report: Report) => Promise<ModelTriage | undefined>,
   ) {
     reports.events.on('queued', () => this.kick());

@@ -20,10 +20,9 @@ const ID_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 /** Most messages one forward report takes: a long chain is described, not pasted whole. */
 const MAX_FORWARDED_MESSAGES = 20;
 
-/** What the model's first read added to a report; it only labels the email. */
+/** What the model's first read added to a report: a label of the bot's own, which it only chose. */
 export interface ModelTriage {
   category?: string;
-  summary?: string;
 }
 
 /**
@@ -59,9 +58,11 @@ export class Reports implements ReportDesk {
   }
 
   async flag(input: FlagInput): Promise<ReportResult> {
+    // More flags of a message join its report: one email, the count in it. A report that failed
+    // for good is not joined: a new flag is a new report, with a new chance to reach the school.
     const existing = this.store
       .reports()
-      .find((r) => r.kind === 'flag' && r.group?.id === input.group.id && r.messages[0]?.id === input.message.id);
+      .find((r) => r.kind === 'flag' && r.delivery.state !== 'failed' && r.group?.id === input.group.id && r.messages[0]?.id === input.message.id);
     if (existing) {
       if (!existing.flaggedBy.includes(input.reporter.id)) {
         existing.flaggedBy.push(input.reporter.id);
@@ -139,7 +140,6 @@ export class Reports implements ReportDesk {
   /** The model's one look at a report before its first attempt; retries do not ask again. */
   async recordModelTriage(report: Report, triage: ModelTriage | undefined): Promise<void> {
     if (triage?.category) report.category = triage.category;
-    if (triage?.summary) report.summary = triage.summary;
     report.modelTriaged = true;
     await this.store.saveReports(report);
   }

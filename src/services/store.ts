@@ -11,10 +11,22 @@ export interface StoreData {
   version: 1;
   groups: Record<GroupId, GroupRecord>;
   reports: Report[];
+  /** The groups the bot was in when its number was linked have been listed (and approved). */
+  linked: boolean;
 }
 
 function emptyData(): StoreData {
-  return { version: 1, groups: {}, reports: [] };
+  return { version: 1, groups: {}, reports: [], linked: false };
+}
+
+/**
+ * A database written before groups needed approval: the bot already served its groups, so they
+ * stay approved, and the moment of linking is long past.
+ */
+function fromBeforeApproval(data: StoreData): void {
+  if (data.linked !== undefined) return;
+  data.linked = true;
+  for (const group of Object.values(data.groups)) group.approved ??= true;
 }
 
 /**
@@ -40,9 +52,13 @@ export class Store implements GroupStore {
     await mkdir(dir, { recursive: true });
     const unlock = await lockStorage(dir);
     try {
-      const db = new Low<StoreData>(new DurableJsonFile<StoreData>(path.join(dir, 'db.json')), emptyData());
+      const fresh = emptyData();
+      const db = new Low<StoreData>(new DurableJsonFile<StoreData>(path.join(dir, 'db.json')), fresh);
       await db.read();
-      db.data = { ...emptyData(), ...db.data };
+      if (db.data !== fresh) {
+        fromBeforeApproval(db.data);
+        db.data = { ...emptyData(), ...db.data };
+      }
       return new Store(db, dir, unlock);
     } catch (error) {
       await unlock();
@@ -65,7 +81,7 @@ export class Store implements GroupStore {
   /** Applies a change to one group (creating it if new) and writes the file before resolving. */
   async updateGroup(id: GroupId, change: (group: GroupRecord) => void): Promise<GroupRecord> {
     const groups = this.db.data.groups;
-    const group = groups[id] ?? { id, name: '', members: [], admins: [], paused: false, welcome: null };
+    const group: GroupRecord = groups[id] ?? { id, name: '', members: [], admins: [], paused: false, welcome: null, approved: false };
     this.indexPeople(group, false);
     change(group);
     this.indexPeople(group, true);
@@ -83,7 +99,17 @@ export class Store implements GroupStore {
 
   groupsOf(person: PersonId): GroupRecord[] {
     const ids = this.groupIdsByPerson.get(person);
-    return ids ? this.groups().filter((g) => ids.has(g.id)) : [];
+    return ids ? this.groups().filter((g) => g.approved && ids.has(g.id)) : [];
+  }
+
+  get linked(): boolean {
+    return this.db.data.linked;
+  }
+
+  async markLinked(): Promise<void> {
+    if (this.db.data.linked) return;
+    this.db.data.linked = true;
+    await this.db.write();
   }
 
   private indexPeople(group: GroupRecord, add: boolean): void {

@@ -25,6 +25,8 @@ export const scenarioLine = z.discriminatedUnion('type', [
     forwarded: z.boolean().default(false),
     mentions: ids.default([]),
     media: media.optional(),
+    /** When WhatsApp says it was sent, for a message delivered late; absent, now. */
+    at: z.iso.datetime({ offset: true }).optional(),
   }),
   z.object({ type: z.literal('wait'), seconds: z.number().finite().min(0).max(10 * 365 * 86_400) }),
 ]);
@@ -33,7 +35,9 @@ export type ScenarioLine = z.infer<typeof scenarioLine>;
 
 export type OutputLine =
   | { type: 'send'; at: string; chat: string; text: string; mentions?: string[]; quotedId?: string }
-  | { type: 'email'; at: string; to: string[]; subject: string; reportId: string };
+  | { type: 'email'; at: string; to: string[]; subject: string; reportId: string }
+  | { type: 'delete'; at: string; chat: string; id: string }
+  | { type: 'leave'; at: string; chat: string };
 
 interface SeenMessage {
   from: string;
@@ -75,6 +79,15 @@ export class SimulatorTransport implements Transport {
     this.onEvent = undefined;
   }
 
+  // As in WhatsApp, a group admin can delete anyone's message there; the bot checks that it is one.
+  async deleteForEveryone(chat: string, messageId: string): Promise<void> {
+    this.output({ type: 'delete', at: this.now().toISOString(), chat, id: messageId });
+  }
+
+  async leaveGroup(chat: string): Promise<void> {
+    this.output({ type: 'leave', at: this.now().toISOString(), chat });
+  }
+
   /** Turns a scenario line (other than wait) into the core's event and hands it to the bot. */
   async feed(line: Exclude<ScenarioLine, { type: 'wait' }>): Promise<void> {
     if (!this.onEvent) throw new Error('simulator not started');
@@ -92,8 +105,9 @@ export class SimulatorTransport implements Transport {
         return { kind: 'leave', chat: line.chat, members: line.members, at };
       case 'message': {
         const messageId = line.id ?? `sim-${++this.counter}`;
+        const sentAt = line.at ? new Date(line.at) : at;
         const quoted = line.quotedId ? this.quote(line.quotedId) : undefined;
-        this.remember(messageId, { from: line.from, authorName: line.name, text: line.text, at, media: line.media });
+        this.remember(messageId, { from: line.from, authorName: line.name, text: line.text, at: sentAt, media: line.media });
         return {
           kind: 'message',
           chat: line.chat,
@@ -106,7 +120,7 @@ export class SimulatorTransport implements Transport {
           forwarded: line.forwarded,
           mentions: line.mentions,
           media: line.media,
-          at,
+          at: sentAt,
         };
       }
     }

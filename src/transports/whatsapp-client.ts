@@ -10,7 +10,7 @@ const { Client: WebClient, LocalAuth } = wweb;
 /** The part of whatsapp-web.js' Client the bot uses; tests pass a fake with the same types. */
 export type WhatsAppClient = Pick<
   Client,
-  'on' | 'initialize' | 'destroy' | 'sendMessage' | 'getChats' | 'getChatById' | 'getContactLidAndPhone' | 'info'
+  'on' | 'initialize' | 'destroy' | 'sendMessage' | 'getChats' | 'getChatById' | 'getMessageById' | 'getContactLidAndPhone' | 'info'
 >;
 
 /** What whatsapp-web.js passes to puppeteer.launch; its own d.ts types it loosely, so it is spelt out here. */

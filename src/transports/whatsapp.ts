@@ -2,7 +2,7 @@ import type { Chat, GroupChat, GroupNotification, Message } from 'whatsapp-web.j
 import type { Config } from '../config/schema.js';
 import type { Clock, Timer } from '../core/clock.js';
 import type { InboundEvent, Media, Outgoing, QuotedMessage, Transport } from '../core/events.js';
-import { maskId, type GroupId, type PersonId } from '../core/ids.js';
+import { maskId, type ChatId, type GroupId, type PersonId } from '../core/ids.js';
 import { errorCode, type Logger } from '../core/log.js';
 import type { WhatsAppClient } from './whatsapp-client.js';
 import {
@@ -121,6 +121,28 @@ export class WhatsAppTransport implements Transport {
       // No link previews: they fetch pages, and a welcome full of links would look like spam.
       linkPreview: false,
     });
+  }
+
+  /**
+   * whatsapp-web.js' delete(true) quietly deletes only the bot's own copy when WhatsApp does not
+   * let it delete for everyone; the features ask only where the bot is a group admin.
+   */
+  async deleteForEveryone(chat: ChatId, messageId: string): Promise<void> {
+    const client = this.connectedClient();
+    const message = await client.getMessageById(messageId);
+    if (!message || serialized(message.from) !== chat) throw Object.assign(new Error('message not found'), { code: 'ENOMESSAGE' });
+    await message.delete(true);
+  }
+
+  async leaveGroup(chat: GroupId): Promise<void> {
+    const group = await this.connectedClient().getChatById(chat);
+    if (!group?.isGroup) throw Object.assign(new Error('not a group'), { code: 'ENOTGROUP' });
+    await (group as GroupChat).leave();
+  }
+
+  private connectedClient(): WhatsAppClient {
+    if (!this.client || !this.connected) throw Object.assign(new Error('WhatsApp is not connected'), { code: 'ENOTCONNECTED' });
+    return this.client;
   }
 
   private waitForConnection(): Promise<void> {
@@ -348,6 +370,7 @@ export class WhatsAppTransport implements Transport {
     const events: InboundEvent[] = [];
     for (const chat of groups) events.push(await this.toGroup(client, chat, true));
     this.options.log.info('groups read', { count: events.length });
+    events.push({ kind: 'listed', at: this.options.clock.now() });
     return events;
   }
 }

@@ -1,35 +1,57 @@
-// Classifier quality on the project's own labelled sets: the offline concern matcher, and the
-// `!ask` retriever when the build has one.
+// Classifier quality on the project's own labelled sets: the offline concern matcher, the
+// safeguarding triage that marks a report URGENT, and the `!ask` retriever when the build has one.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { dist, DIST, emit, readJsonl, ROOT, round } from './lib.mjs';
 import { labelledConcernPhrasings } from './texts.mjs';
 
+// A ratio with nothing to divide by is 0, so an empty or one-sided set never passes by accident.
+const ratio = (hits, misses) => (hits + misses === 0 ? 0 : hits / (hits + misses));
+
+/** Precision, recall and the four counts of `predict` against the labels `isPositive` reads. */
+function confusion(samples, predict, isPositive) {
+  const counts = { truePositives: 0, falsePositives: 0, falseNegatives: 0, trueNegatives: 0 };
+  for (const sample of samples) {
+    const predicted = predict(sample);
+    if (predicted && isPositive(sample)) counts.truePositives++;
+    else if (predicted) counts.falsePositives++;
+    else if (isPositive(sample)) counts.falseNegatives++;
+    else counts.trueNegatives++;
+  }
+  return {
+    precision: round(ratio(counts.truePositives, counts.falsePositives), 3),
+    recall: round(ratio(counts.truePositives, counts.falseNegatives), 3),
+    ...counts,
+  };
+}
+
 // Counted here from matchConcern alone: the project's scorer has moved between src/ and test/
 // support/ (TypeScript, not in dist/), and the bench must not depend on where it lives.
 const { matchConcern } = await dist('features/concern-matcher.js');
 const phrasings = labelledConcernPhrasings();
-const matcher = { truePositives: 0, falsePositives: 0, falseNegatives: 0, trueNegatives: 0 };
-for (const { text, concern } of phrasings) {
-  const predicted = matchConcern(text).isConcern;
-  if (predicted && concern) matcher.truePositives++;
-  else if (predicted) matcher.falsePositives++;
-  else if (concern) matcher.falseNegatives++;
-  else matcher.trueNegatives++;
+const matcher = confusion(phrasings, ({ text }) => matchConcern(text).isConcern, ({ concern }) => concern);
+
+// Both parts of the safeguarding set: the one the patterns were tuned on, and the one held out.
+const { looksUrgent } = await dist('core/triage.js');
+const safeguarding = {};
+for (const part of ['tune', 'holdout']) {
+  const samples = readJsonl(path.join(ROOT, 'test', 'data', `safeguarding-${part}.jsonl`));
+  safeguarding[part] = {
+    samples: samples.length,
+    urgent: samples.filter((s) => s.urgent).length,
+    ...confusion(samples, ({ reason, text }) => looksUrgent([reason, text]), ({ urgent }) => urgent),
+  };
 }
-// A ratio with nothing to divide by is 0, so an empty or one-sided set never passes by accident.
-const ratio = (hits, misses) => (hits + misses === 0 ? 0 : hits / (hits + misses));
-matcher.precision = ratio(matcher.truePositives, matcher.falsePositives);
-matcher.recall = ratio(matcher.truePositives, matcher.falseNegatives);
 
 const classifier = {
-  precision: round(matcher.precision, 3),
-  recall: round(matcher.recall, 3),
+  precision: matcher.precision,
+  recall: matcher.recall,
   concernSamples: phrasings.length,
   truePositives: matcher.truePositives,
   falsePositives: matcher.falsePositives,
   falseNegatives: matcher.falseNegatives,
   trueNegatives: matcher.trueNegatives,
+  safeguarding,
   askTop1: null,
   askTop3: null,
   askNote: null,

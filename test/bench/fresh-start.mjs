@@ -51,6 +51,7 @@ const app = await createApp({
   random: Math.random,
   log,
   deliver: async () => {},
+  chats: { deleteForEveryone: async () => {}, leaveGroup: async () => {} },
 });
 await settle();
 stages.app = await measure();

@@ -82,6 +82,8 @@ export async function startBot({ label = 'bot', override, logLevel, recordTimers
     log,
     activity,
     deliver: (out) => transport.send(out),
+    // Nothing in the measured mixes deletes a message or leaves a group.
+    chats: { deleteForEveryone: async () => {}, leaveGroup: async () => {} },
   });
   return {
     app,

@@ -110,6 +110,8 @@ lines.push(`Memory at start, fresh bot process (no model, no SMTP; median of ${f
 lines.push(`Memory in the bench process (RSS after GC, 20 groups set up): start ${memory.rssMbAtStart} MB, after 10k messages ${memory.rssMbAt10k} MB, after 100k ${memory.rssMbAt100k} MB (growth ${memory.growth10kTo100kMb} MB)`);
 const ask = classifier.askTop1 === null ? `!ask retrieval: n/a (${classifier.askNote})` : `!ask retrieval top-1 ${classifier.askTop1}, top-3 ${classifier.askTop3}`;
 lines.push(`Classifier: concern matcher precision ${classifier.precision}, recall ${classifier.recall} (${classifier.concernSamples} labelled); ${ask}`);
+const urgent = (part) => `precision ${part.precision}, recall ${part.recall} (${part.urgent} urgent of ${part.samples})`;
+lines.push(`  safeguarding (URGENT) triage: tuning part ${urgent(classifier.safeguarding.tune)}; held-out part ${urgent(classifier.safeguarding.holdout)}`);
 lines.push(`Total ${totalSeconds} s on ${machine}`);
 process.stderr.write(`${lines.join('\n')}\n\n`);
 process.stdout.write(`${JSON.stringify(output)}\n`);

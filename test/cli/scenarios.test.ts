@@ -18,6 +18,9 @@ import { BOT, GROUP, ROOT, person, sendsOf, simulateInProcess, tempDir, type Out
  *
  * The checks further down say what matters in some of them, so a reader (or a regeneration)
  * does not miss it: a reporter never named to admins, nothing of a flag said in the group...
+ *
+ * A scenario that needs a setting has NAME.env beside it, one VARIABLE=value a line, as a
+ * volunteer would set them before `npm run simulate` (approval.env names the operator).
  */
 const SCENARIOS = path.join(ROOT, 'test', 'scenarios');
 const START = '2026-01-05T08:00:00Z';
@@ -32,6 +35,17 @@ const files = readdirSync(SCENARIOS)
   .filter((f) => f.endsWith('.jsonl') && !f.endsWith(EXPECTED_SUFFIX))
   .sort();
 const expectedFile = (file: string) => path.join(SCENARIOS, file.replace(/\.jsonl$/, EXPECTED_SUFFIX));
+/** The variables a scenario's NAME.env sets, if it has one. */
+function scenarioEnv(file: string): Record<string, string> {
+  const envFile = path.join(SCENARIOS, file.replace(/\.jsonl$/, '.env'));
+  if (!existsSync(envFile)) return {};
+  const pairs = readFileSync(envFile, 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]);
+  return Object.fromEntries(pairs);
+}
 
 const inGroup = (s: SendLine) => s.chat === GROUP;
 const at = (s: SendLine) => Date.parse(s.at);
@@ -74,13 +88,8 @@ const SHARED_REFERENCE = 'R-260105-WAS9';
 /** What each known scenario must produce, keyed by file name. */
 const expectations: Record<string, (sends: SendLine[], run: Run) => void> = {
   'welcome.jsonl'(sends) {
-    const [intro, welcome, ...rest] = sends;
+    const [welcome, ...rest] = sends;
     expect(rest).toEqual([]);
-    // The bot introduces itself once when added, with the code of conduct and how to reach the school.
-    expect(intro!.chat).toBe(GROUP);
-    expect(intro!.text).toMatch(/^Hello everyone/);
-    expect(intro!.text).toContain(SCHOOL_EMAIL);
-    expect(intro!).not.toHaveProperty('mentions');
     // The burst of joins becomes one welcome for the four who are still there (number 15 left).
     const joiners = [person(11), person(12), person(13), person(14)];
     expect(welcome!.chat).toBe(GROUP);
@@ -233,10 +242,10 @@ const expectations: Record<string, (sends: SendLine[], run: Run) => void> = {
     expect(Date.parse(email!.at)).toBeGreaterThanOrEqual(flaggedAt);
     expect(outbox(run)).toEqual([`${reference}.eml`]);
     const mail = parseMail(readFileSync(path.join(run.storage, 'outbox', `${reference}.eml`), 'utf8'));
-    expect(mail.text).toContain("----------\nHonestly Mrs Patel is a useless teacher, no wonder half the class can't read\n----------");
-    expect(mail.text).toMatch(/Author: Yusuf's dad/);
-    expect(mail.text).toMatch(/Reported by: a member of the group \(Bilal's mum/);
-    expect(mail.text).toMatch(/Reason: rude about a teacher/);
+    expect(mail.text).toContain("Text, word for word:\n| Honestly Mrs Patel is a useless teacher, no wonder half the class can't read\n");
+    expect(mail.text).toMatch(/Author: \+\d+, whose WhatsApp name is:\n\| Yusuf's dad\n/);
+    expect(mail.text).toMatch(/Reported by: a member of the group, \+\d+, whose WhatsApp name is:\n\| Bilal's mum\n/);
+    expect(mail.text).toMatch(/Reason:\n\| rude about a teacher\n/);
     expect(mail.text).toMatch(/Quote checked: yes/);
     // Only the reported message: not the chatter before and after it.
     expect(mail.text).not.toMatch(/reading book/i);
@@ -264,12 +273,14 @@ const expectations: Record<string, (sends: SendLine[], run: Run) => void> = {
     expect(to(sends, first)).toHaveLength(1);
     expect(isReportReceived(to(sends, first)[0]!)).toBe(true);
     expect(to(sends, first)[0]!.text).toContain(reference);
-    // The email had already been written when the others flagged: their flags are recorded, no count promised.
+    // The email had already been written when the others flagged: their flags are recorded, and
+    // they learn nothing of the report (no reference, no count, no "already reported").
     for (const later of [second, third]) {
       const told = to(sends, later);
       expect(told).toHaveLength(1);
-      expect(told[0]!.text).toMatch(new RegExp(`^Thank you\\. That message was already reported .*\\(${reference}\\), and I've recorded your flag`));
-      expect(told[0]!.text).not.toMatch(/members flagged/);
+      expect(told[0]!.text).toMatch(/^Thank you, your flag is recorded\. If you have more to tell the school, email/);
+      expect(told[0]!.text).not.toContain(reference);
+      expect(told[0]!.text).not.toMatch(/already|members flagged/);
     }
     expect(at(to(sends, second)[0]!)).toBeGreaterThanOrEqual(START_MS + 65_000);
     expect(at(to(sends, third)[0]!)).toBeGreaterThanOrEqual(START_MS + 95_000);
@@ -279,6 +290,43 @@ const expectations: Record<string, (sends: SendLine[], run: Run) => void> = {
     expect(notices).toHaveLength(1);
     expect(notices[0]!.text).toContain(reference);
     for (const [name, id] of [["Bilal's mum", first], ['Amina', second], ['Hana', third]] as const) anonymous(notices[0]!, name, id);
+  },
+
+  'flag-admin.jsonl'(sends, run) {
+    // The bot is a group admin: every !flag is deleted for everyone, the first once its report is saved.
+    const deletes = run.lines.filter((l) => l.type === 'delete');
+    expect(deletes.map((d) => [d.chat, d.id])).toEqual([[GROUP, 'f1'], [GROUP, 'f2'], [GROUP, 'f3']]);
+    expect(run.lines.indexOf(deletes[0]!)).toBeLessThan(run.lines.findIndex((l) => l.type === 'send'));
+    expect(sends.filter(inGroup)).toEqual([]);
+    const [receipt] = to(sends, person(2));
+    expect(isReportReceived(receipt!)).toBe(true);
+    expect(receipt!.text).toMatch(/I have deleted your !flag message from the group/);
+    // The author who flags their own message learns nothing of the report.
+    const [author] = to(sends, person(3));
+    expect(author!.text).toMatch(/^You can't flag your own message/);
+    expect(referenceIn(author!.text)).toBeUndefined();
+    // A group admin itself, the bot never sends itself the admins' notice.
+    expect(to(sends, BOT)).toEqual([]);
+  },
+
+  'approval.jsonl'(sends, run) {
+    // Group 2 was added by a stranger (066) after the bot was linked: it waits for the operator (001).
+    const strangers = '120363000000000002@g.us';
+    const inStrangers = sends.filter((s) => s.chat === strangers);
+    expect(inStrangers.map((s) => s.text.split('\n')[0])).toEqual([
+      expect.stringMatching(/has not approved this group yet/),
+      expect.stringMatching(/^Hello everyone 👋 I'm Parent Group Steward, a helper added by a parent admin/),
+      expect.stringMatching(/^📋 Group guidelines/),
+    ]);
+    // Before approval nothing there was answered, reported, emailed or deleted.
+    expect(at(inStrangers[1]!)).toBeGreaterThanOrEqual(START_MS + 60_000);
+    expect(run.emails).toEqual([]);
+    expect(run.lines.filter((l) => l.type === 'delete')).toEqual([]);
+    const operator = to(sends, person(1)).map((s) => s.text);
+    expect(operator[0]).toMatch(/^I was added to the group "Year 3 Parents" \(code 82YJ3G\) by \+447700900066/);
+    expect(operator.at(-1)).toMatch(/^Approved: "Year 3 Parents" \(82YJ3G\)/);
+    expect(to(sends, person(2)).map((s) => s.text)).toEqual([expect.stringMatching(/^Only the volunteer who runs me can use !approve/)]);
+    expect(to(sends, person(67)).map((s) => s.text)).toEqual([expect.stringMatching(/only pass on reports from members of the parent groups/)]);
   },
 
   'flag-limit.jsonl'(sends, run) {
@@ -332,7 +380,7 @@ const expectations: Record<string, (sends: SendLine[], run: Run) => void> = {
     expect(outbox(run)).toEqual([`${reference}.eml`]);
     const mail = parseMail(readFileSync(path.join(run.storage, 'outbox', `${reference}.eml`), 'utf8'));
     expect(mail.text).toContain("Don't bother complaining to the school, the head teacher is a liar and covers for her staff");
-    expect(mail.text).toMatch(/Notes: This was posted in Year 3 Parents last night/);
+    expect(mail.text).toMatch(/Notes:\n\| This was posted in Year 3 Parents last night/);
     expect(mail.text).toMatch(/Author: unknown: WhatsApp does not pass on who wrote a forwarded message/);
 
     // Someone in none of the groups is refused, politely, and no report is made for them.
@@ -418,7 +466,8 @@ function runOf(file: string) {
       const temp = await tempDir('steward-scenario-');
       cleanups.push(temp.cleanup);
       const storage = path.join(temp.dir, 'storage');
-      const result = await simulateInProcess(readFileSync(path.join(SCENARIOS, file), 'utf8'), { BOT_STORAGE_DIR: storage }, { start: START, seed: SEED });
+      const env = { ...scenarioEnv(file), BOT_STORAGE_DIR: storage };
+      const result = await simulateInProcess(readFileSync(path.join(SCENARIOS, file), 'utf8'), env, { start: START, seed: SEED });
       return { lines: result.lines, emails: emailsOf(result.lines), storage, error: result.error, stdout: result.stdout, logged: result.logged };
     })();
     runs.set(file, run);

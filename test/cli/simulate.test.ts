@@ -41,15 +41,18 @@ beforeEach(async () => {
 });
 afterEach(async () => cleanup());
 
+// The admin who adds the bot in these scripts runs it, so the group is approved at once.
+const env = () => ({ BOT_STORAGE_DIR: storage, BOT_OPERATOR: ADMIN });
+
 /** The script run in this process on the test's storage folder, as `simulate --script FILE ARGS` runs it. */
 function run(lines: string | Array<object | string>, options: { start?: string; seed?: number } = {}): Promise<ScenarioRun> {
-  return simulateInProcess(lines, { BOT_STORAGE_DIR: storage }, { start: START, ...options });
+  return simulateInProcess(lines, env(), { start: START, ...options });
 }
 
 /** The same, through the CLI in a child process. */
 async function runCli(lines: Array<object | string>, args: string[] = ['--start', START]): Promise<CliResult> {
   const file = await writeScript(dir, 'scenario.jsonl', lines);
-  return simulate(['--script', file, ...args], { BOT_STORAGE_DIR: storage });
+  return simulate(['--script', file, ...args], env());
 }
 
 async function dbOnDisk(): Promise<{ groups: Record<string, { name: string; members: string[] }> }> {

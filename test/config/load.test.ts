@@ -71,7 +71,7 @@ describe('loadConfig: BOT_CONFIG file', () => {
     });
     const { config } = loadConfig({ BOT_CONFIG: file });
     expect(config.school.officePhone).toBe('0116 000 0000');
-    expect(config.bot.operator).toBe('447700900001@c.us');
+    expect(config.bot.operator).toEqual(['447700900001@c.us']);
     expect(config.welcome).toEqual({ ...defaults.welcome, batchWindowSeconds: 30 });
     expect(config.rules.cooldownSeconds).toBe(120);
     // Untouched siblings and sections keep the defaults.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ADMIN, BOT, GROUP, PARENT, groupLine, message, person, startBot, type TestBot } from '../support/bot.js';
 import {
+  INJECTED,
   INJECTION,
   STUB_MARKERS,
   askAnswerText,
@@ -30,7 +31,6 @@ const OPERATOR = person(50);
 const QUESTION = 'can I invite my sister?';
 const INJECTED_QUESTION = `${INJECTION}. ${QUESTION}`;
 const FLAGGED = 'You’re all liars 🙄 and Mr Khan the teacher is useless.\nSomeone should sort him out…  (twice!)';
-const SUMMARY_LABEL = 'Summary (machine-written, may be wrong; the message above is what was posted):';
 const HALF_CONCERN = "I'm a bit worried about something that happened at pickup";
 
 // Everything a test opens is closed after it, newest first (a bot before the servers it talks to).
@@ -191,12 +191,10 @@ describe('!ask with a language model', () => {
     expect(stub.requestsFor('triage').length).toBeGreaterThanOrEqual(1);
     expect(smtp.received).toHaveLength(1);
     const text = parseMail(smtp.received[0]!.raw).text;
-    const verbatim = text.indexOf(`----------\n${FLAGGED}\n----------`);
-    expect(verbatim).toBeGreaterThan(0);
-    // A summary, where there is one, is below the message and labelled as the machine's.
-    const summary = text.indexOf(SUMMARY_LABEL);
-    if (behaviour === 'correct') expect(summary).toBeGreaterThan(verbatim);
-    if (summary >= 0) expect(summary).toBeGreaterThan(verbatim);
+    expect(text).toContain(`Text, word for word:\n${FLAGGED.split('\n').map((line) => `| ${line}`).join('\n')}\n`);
+    // Whatever the model does, nothing it wrote is in the email (the parent's injected words are, quoted).
+    for (const marker of STUB_MARKERS.filter((m) => m !== INJECTED)) expect(text).not.toContain(marker);
+    expect(text).toContain(`| rude about a teacher. ${INJECTION}`);
 
     // WhatsApp: the answer, the reporter's receipt and the admin's notice, all the bot's own words.
     expect(bot.sends().map((s) => [s.chat, templateOf(s.text)])).toEqual([

@@ -62,6 +62,9 @@ describe('!privacy', () => {
     expect(text).toMatch(/Logs: .*never message text/);
     expect(text).toMatch(/go only to school@imai\.org\.uk/);
     expect(text).toMatch(/Language model: none\./);
+    // No more promised than is done: a !flag is visible unless the bot, as an admin, deletes it.
+    expect(text).toMatch(/A !flag reply is seen by the whole group unless I am a group admin/);
+    expect(text).toMatch(/a message forwarded to me privately is never seen by the group/);
   });
 
   it('names the volunteer when an operator is configured', async () => {

@@ -2,9 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { groupCode } from '../../src/core/ids.js';
 import { ADMIN, BOT, GROUP, PARENT, groupLine, message, person, startBot, type TestBot } from '../support/bot.js';
 
 const OTHER_PARENT = person(3);
+const OPERATOR = person(90);
 const NEWCOMER = person(50);
 const FOOTER = '— Parent Group Steward: a parent-run helper, not an official IMAI account';
 
@@ -19,7 +21,10 @@ afterEach(async () => {
 
 /** A scenario that makes the bot say each kind of thing it can say, each kind named by a fragment only it has. */
 const kinds: Record<string, RegExp> = {
-  intro: /^Hello everyone 👋 I'm Parent Group Steward/,
+  awaitingApproval: /^Hello everyone 👋 I'm Parent Group Steward, a helper run by parents/,
+  operatorApproval: /^I was added to the group "Year 3 Parents"/,
+  approved: /^Approved: "Year 3 Parents"/,
+  intro: /^Hello everyone 👋 I'm Parent Group Steward, a helper added by a parent admin/,
   welcome: /^Welcome @447700900050/,
   rules: /^📋 Group guidelines/,
   rulesFull: /^📋 The Imam Muhammad Adam Institute: Policy/,
@@ -44,8 +49,10 @@ const kinds: Record<string, RegExp> = {
 async function everyKindOfMessage(b: TestBot): Promise<void> {
   await b.run(
     // The bot is added to a group it has not heard of; WhatsApp reports the group just after.
+    // The admin who added it is not the operator, who approves the group privately.
     { type: 'join', chat: GROUP, members: [BOT], by: ADMIN },
     groupLine([ADMIN, PARENT, OTHER_PARENT]),
+    message(OPERATOR, `!approve ${groupCode(GROUP)}`, { chat: OPERATOR }),
     { type: 'join', chat: GROUP, members: [NEWCOMER], by: ADMIN },
     { type: 'wait', seconds: 30 },
     message(PARENT, '!rules'),
@@ -74,7 +81,7 @@ async function everyKindOfMessage(b: TestBot): Promise<void> {
 
 describe('the bot never passes for the school', () => {
   it('ends every message of every kind with the parent-run footer', async () => {
-    const b = (bot = await startBot());
+    const b = (bot = await startBot({ env: { BOT_OPERATOR: OPERATOR } }));
     await everyKindOfMessage(b);
     const sent = b.sends();
     // The scenario really made the bot say each kind of thing, so the check below covers them all.
@@ -92,7 +99,7 @@ describe('the bot never passes for the school', () => {
   });
 
   it('never claims to speak for the school', async () => {
-    const b = (bot = await startBot());
+    const b = (bot = await startBot({ env: { BOT_OPERATOR: OPERATOR } }));
     await everyKindOfMessage(b);
     const sent = b.sends();
     expect(sent.length).toBeGreaterThanOrEqual(Object.keys(kinds).length);

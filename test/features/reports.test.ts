@@ -42,10 +42,11 @@ describe('the same message flagged by several members', () => {
     expect(report.flaggedBy).toEqual([PARENT, SECOND, THIRD]);
     expect(await outboxFiles(b.storageDir)).toEqual([`${report.id}.eml`]);
     expect(emailLines(b)).toHaveLength(1);
-    expect(toPerson(b, SECOND)[0]).toContain(report.id);
-    expect(toPerson(b, THIRD)[0]).toContain(report.id);
-    // The email had already gone: the third member is told their flag is recorded, not promised a count.
-    expect(toPerson(b, THIRD)[0]).toMatch(/recorded your flag/);
+    // The later members learn nothing of the report: no reference, no count.
+    for (const member of [SECOND, THIRD]) {
+      expect(toPerson(b, member)[0]).toMatch(/^Thank you, your flag is recorded/);
+      expect(toPerson(b, member)[0]).not.toContain(report.id);
+    }
     expect(toGroup(b)).toEqual([]);
   });
 
@@ -162,11 +163,11 @@ describe('a message forwarded to the bot in a private chat', () => {
     const mail = mailOf(smtp);
     expect(mail.headers.subject).toContain(report.id);
     expect(mail.headers.subject).not.toMatch(/URGENT/);
-    expect(mail.text).toContain(`----------\n${FORWARDED}\n----------`);
-    expect(mail.text).toMatch(/Notes: This was in Year 3 Parents this morning/);
+    expect(mail.text).toContain(`Text, word for word:\n${FORWARDED.split('\n').map((line) => `| ${line}`).join('\n')}\n`);
+    expect(mail.text).toMatch(/Notes:\n\| This was in Year 3 Parents this morning\n/);
     expect(mail.text).toMatch(/Author: unknown: WhatsApp does not pass on who wrote a forwarded message/);
     expect(mail.text).not.toMatch(/Quote checked|Times flagged|Reason:/);
-    expect(mail.text).toMatch(/The reporter is in: Year 3 Parents/);
+    expect(mail.text).toMatch(/The reporter is in these parent groups:\n\| Year 3 Parents\n/);
 
     // After the window, words are no longer taken as a note.
     await b.run(privately(PARENT, 'thanks!', { id: 'n2' }));
@@ -327,6 +328,6 @@ describe('media', () => {
     expect(mail.attachments[0]!.filename).toBe('x.jpg');
     expect(mail.attachments[0]!.contentType).toBe('image/jpeg');
     expect(mail.attachments[0]!.content.equals(bytes)).toBe(true);
-    expect(mail.text).toMatch(/Attachment: x\.jpg \(image\/jpeg\), attached to this email/);
+    expect(mail.text).toMatch(/Attachment: image\/jpeg, attached to this email under the file name:\n\| x\.jpg\n/);
   });
 });

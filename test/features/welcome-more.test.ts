@@ -100,9 +100,10 @@ describe('welcoming new members', () => {
   });
 });
 
-describe('the bot being added to a group', () => {
+describe('the bot being added to a group by an operator', () => {
   it('posts one introduction with the six guidelines in full, and no welcome, though the group was not declared yet', async () => {
-    bot = await startBot();
+    // Added by an operator, so the group is approved at once (test/features/approval.test.ts has the rest).
+    bot = await startBot({ env: { BOT_OPERATOR: ADMIN } });
     await bot.run(
       { type: 'join', chat: NEW_GROUP, members: [BOT], by: ADMIN },
       { type: 'group', chat: NEW_GROUP, name: 'Year 5 Parents', members: [ADMIN, PARENT, ANA, BOT], admins: [ADMIN] },
@@ -122,7 +123,8 @@ describe('the bot being added to a group', () => {
   });
 
   it('knows the group from the group line that followed: its admin can use it and newcomers after it are welcomed', async () => {
-    bot = await startBot();
+    // Added by an operator, so the group is approved at once (test/features/approval.test.ts has the rest).
+    bot = await startBot({ env: { BOT_OPERATOR: ADMIN } });
     await bot.run(
       { type: 'join', chat: NEW_GROUP, members: [BOT], by: ADMIN },
       { type: 'group', chat: NEW_GROUP, name: 'Year 5 Parents', members: [ADMIN, PARENT, BOT], admins: [ADMIN] },

@@ -74,7 +74,8 @@ function busyDay(group = GROUP): Array<Record<string, unknown>> {
 
 /** The bot on simulated time, like test/support/bot.ts, but logging at `level` and closed as main.ts closes it. */
 async function runBot(lines: Array<Record<string, unknown>>, level: 'debug' | 'info'): Promise<OutputLine[]> {
-  const loaded = loadConfig({ BOT_STORAGE_DIR: dir });
+  // The admin who adds the bot in the busy day runs it, so the group is served at once.
+  const loaded = loadConfig({ BOT_STORAGE_DIR: dir, BOT_OPERATOR: ADMIN });
   const log = createLogger({ level, consoleLevel: 'silent', dir });
   const out: OutputLine[] = [];
   const sim = await createSimulation({ loaded, log, start: START, seed: 1, output: (line) => out.push(line) });
@@ -102,7 +103,7 @@ describe('closeLogger', () => {
 
 describe('logs keep no message text and no phone numbers', () => {
   it('through the test harness (warnings and errors only), with the file complete after close()', async () => {
-    const bot = await startBot({ storageDir: dir });
+    const bot = await startBot({ storageDir: dir, env: { BOT_OPERATOR: ADMIN } });
     await bot.run(...busyDay());
     await bot.settle();
     await bot.close();
@@ -134,6 +135,7 @@ describe('logs keep no message text and no phone numbers', () => {
     const script = await writeScript(dir, 'day.jsonl', busyDay());
     const result = await simulate(['--script', script, '--start', '2026-01-05T08:00:00Z'], {
       BOT_STORAGE_DIR: storage,
+      BOT_OPERATOR: ADMIN,
       LOG_LEVEL: 'debug',
     });
     expect(result.code).toBe(0);

@@ -10,7 +10,7 @@ import { projectRoot } from '../../src/config/load.js';
 import type { Report } from '../../src/core/report.js';
 import type { Logger } from '../../src/core/log.js';
 import { createLogger } from '../../src/services/logger.js';
-import { redact, type ModelTask } from '../../src/core/model.js';
+import type { ModelTask } from '../../src/core/model.js';
 import { Activity } from '../../src/core/activity.js';
 import { SimulatedClock } from '../../src/core/clock.js';
 import { Model } from '../../src/services/model.js';
@@ -34,7 +34,7 @@ import { closedAfterEach } from '../support/reporting.js';
  * The Model service over the real `openai` SDK, against an OpenAI-compatible server on 127.0.0.1
  * (test/support/model-stub.ts). Whatever the server does, `ask` resolves to a schema-valid answer
  * or to undefined, within the configured time, inside the daily budget. The last part runs the
- * whole bot: the report triage's summary and category in the email to the school.
+ * whole bot: the report triage's category in the email to the school, and nothing the model wrote.
  */
 
 const SCHOOL = 'school@imai.org.uk';
@@ -154,7 +154,7 @@ async function drive<T>(h: Harness, stub: ModelStub, answer: Promise<T>): Promis
 const ids = clauses.map((c) => c.id) as [string, ...string[]];
 const askSchema = z.strictObject({ clauseIds: z.array(z.enum(ids)).max(3), applies: z.boolean() });
 const concernSchema = z.strictObject({ asksHowToRaiseAConcern: z.boolean() });
-const triageSchema = z.strictObject({ clauseId: z.enum(['none', 'G1', 'G2', 'G3', 'G4', 'G5', 'G6', 'I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'I7']), summary: z.string().max(300) });
+const triageSchema = z.strictObject({ clauseId: z.enum(['none', 'G1', 'G2', 'G3', 'G4', 'G5', 'G6', 'I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'I7']) });
 
 const QUESTION = 'can I invite my sister?';
 const inputs: Record<ModelTask, unknown> = {
@@ -207,61 +207,45 @@ describe('what is sent', () => {
   });
 });
 
-describe('redact', () => {
-  it('replaces email addresses, phone numbers, @-mentions, titled names and known names with placeholders', () => {
-    const text =
-      "Bilal's mum here: can Mr Khan or Sister Aisha add jo.bloggs+kids@example.co.uk? " +
-      'Call 07700 900123, +44 7700 900123, 07700900123 or 0121 496-0000. Ask @447700900003 too, Bilal\'s mum';
-    const out = redact(text, ["Bilal's mum", undefined, ' ', 'x']);
-    expect(out).toBe(
-      '[name] here: can [name] or [name] add [email]? Call [number], [number], [number] or [number]. Ask [person] too, [name]',
-    );
-  });
-
-  it('leaves the words of a question alone and cuts what it sends at 4000 characters', () => {
-    expect(redact('can I invite my sister to the group on 5 May?')).toBe('can I invite my sister to the group on 5 May?');
-    expect(redact('a'.repeat(10_000))).toHaveLength(4000);
-  });
-});
-
 describe('answers', () => {
   it('a correct answer to each task comes back as the parsed, schema-valid object', async () => {
     const stub = await stubPlaying('correct');
     const { model } = modelFor(stub);
+    stub.answers.triage = () => ({ clauseId: 'G1' });
     const ask = askAll(model);
     await expect(ask.ask()).resolves.toEqual({ clauseIds: ['G6'], applies: true });
     await expect(ask.concern()).resolves.toEqual({ asksHowToRaiseAConcern: true });
-    await expect(ask.triage()).resolves.toEqual({ clauseId: 'G1', summary: STUB_SUMMARY });
+    await expect(ask.triage()).resolves.toEqual({ clauseId: 'G1' });
     expect(stub.requests.map((r) => r.body?.response_format?.json_schema?.name)).toEqual(['ask', 'concern', 'triage']);
   });
 
   // Each way a model or its server goes wrong: every task gets undefined (so the offline path is
-  // used), the log says why with a code, and nothing the server wrote reaches the log.
-  // Two of them write a schema-valid triage (a clause id and a string): the Model passes it on, and
-  // the report triage decides what of it may label the email (tested with the whole bot below).
-  const broken: Array<[ModelBehaviour, RegExp, ModelTask[]]> = [
-    ['invalid-json', /^EJSON$/, ['ask', 'concern', 'triage']],
-    ['extra-fields', /^ESCHEMA$/, ['ask', 'concern', 'triage']],
-    ['html-200', /^ESHAPE$/, ['ask', 'concern', 'triage']],
-    ['html-502', /./, ['ask', 'concern', 'triage']],
-    ['long', /^ESHAPE$/, ['ask', 'concern', 'triage']],
-    ['email-someone', /^EJSON$/, ['ask', 'concern']],
-    ['echo-injection', /^ESCHEMA$/, ['ask', 'concern']],
-    ['rate-limit', /./, ['ask', 'concern', 'triage']],
-    ['hang', /./, ['ask', 'concern', 'triage']],
+  // used), the log says why with a code, and nothing the server wrote reaches the log. A triage
+  // that writes words of its own beside the clause id (an email address, a parent's injected
+  // instruction) is no longer schema-valid, so it is refused like the rest.
+  const broken: Array<[ModelBehaviour, RegExp]> = [
+    ['invalid-json', /^EJSON$/],
+    ['extra-fields', /^ESCHEMA$/],
+    ['html-200', /^ESHAPE$/],
+    ['html-502', /./],
+    ['long', /^ESHAPE$/],
+    ['email-someone', /^(EJSON|ESCHEMA)$/],
+    ['echo-injection', /^ESCHEMA$/],
+    ['rate-limit', /./],
+    ['hang', /./],
   ];
-  it.each(broken)('%s: nothing is trusted, the reason is logged as a code', async (behaviour, code, refused) => {
+  it.each(broken)('%s: nothing is trusted, the reason is logged as a code', async (behaviour, code) => {
     const stub = await stubPlaying(behaviour);
     const h = modelFor(stub);
     const ask = askAll(h.model);
-    for (const task of ['ask', 'concern', 'triage'] as const) {
+    const tasks = ['ask', 'concern', 'triage'] as const;
+    for (const task of tasks) {
       const { value: answer } = await drive<unknown>(h, stub, ask[task]());
-      if (refused.includes(task)) expect(answer).toBeUndefined();
-      else expect(triageSchema.safeParse(answer).success).toBe(true);
+      expect(answer).toBeUndefined();
     }
-    expect(new Set(stub.requests.map((r) => r.task))).toEqual(new Set(['ask', 'concern', 'triage']));
+    expect(new Set(stub.requests.map((r) => r.task))).toEqual(new Set(tasks));
     const warnings = h.lines.filter((l) => l.level === 'warn');
-    expect(warnings.map((l) => l.model)).toEqual(refused);
+    expect(warnings.map((l) => l.model)).toEqual(tasks);
     for (const warning of warnings) expect(String(warning.code)).toMatch(code);
     const logged = JSON.stringify(h.lines);
     for (const marker of STUB_MARKERS) expect(logged).not.toContain(marker);
@@ -460,13 +444,15 @@ describe('the daily budget', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// The report triage, through the whole bot: a parent flags a message; the model's category and
-// summary label the email; the message itself, the recipients and the sending are the bot's.
+// The report triage, through the whole bot: a parent flags a message; the model may choose the
+// clause it concerns, and the email carries the bot's own label for it and nothing the model
+// wrote; the message itself, the recipients and the sending are the bot's.
 
 const AUTHOR = person(3);
 const OPERATOR = person(50);
 const FLAGGED = 'You’re all liars 🙄 and Mr Khan the teacher is useless.\nSomeone should sort him out…  (twice!)';
-const SUMMARY_LABEL = 'Summary (machine-written, may be wrong; the message above is what was posted):';
+// What a hostile model would have the school read instead of acting.
+const MODEL_WORDS = `${STUB_SUMMARY} There is no need to involve the DSL.`;
 const G1_LABEL = `group guideline 1: "${clauseText('G1')}"`;
 const I7_LABEL = `inappropriate online activity: "${clauseText('I7')}"`;
 
@@ -507,8 +493,21 @@ function onlyEmailToSchool(smtp: SmtpTestServer): string {
   expect(parsed.headers.to).toBe(SCHOOL);
   expect(parsed.headers.cc).toBeUndefined();
   expect(parsed.headers.bcc).toBeUndefined();
-  expect(parsed.text).toContain(`----------\n${FLAGGED}\n----------`);
+  expect(parsed.text).toContain(`Text, word for word:\n${FLAGGED.split('\n').map((line) => `| ${line}`).join('\n')}\n`);
   return parsed.text;
+}
+
+/** Nothing the model server wrote is in the email, in storage or in any chat. */
+async function expectNoModelWords(bot: TestBot, smtp: SmtpTestServer): Promise<void> {
+  const places = [
+    ...smtp.received.map((mail) => mail.raw),
+    ...smtp.received.map((mail) => parseMail(mail.raw).text),
+    await readFile(path.join(bot.storageDir, 'db.json'), 'utf8'),
+    ...bot.sends().map((sent) => sent.text),
+  ];
+  for (const place of places) {
+    for (const marker of [...STUB_MARKERS, 'DSL', 'STUB-FORGED']) expect(place).not.toContain(marker);
+  }
 }
 
 /** Everything the bot posted is its own words, and nothing the model wrote. */
@@ -527,10 +526,10 @@ async function expectStillWorks(bot: TestBot): Promise<void> {
 }
 
 describe('report triage', () => {
-  it("puts the model's summary, labelled as machine-written, below the verbatim message, and its category", async () => {
+  it("labels the email with the bot's own words for the clause the model chose", async () => {
     const stub = await stubPlaying('correct');
     // The offline categoriser says guideline 1 for this message: the model says threats.
-    stub.answers.triage = () => ({ clauseId: 'I7', summary: STUB_SUMMARY });
+    stub.answers.triage = () => ({ clauseId: 'I7' });
     const smtp = track(await startSmtpServer('accept'));
     const bot = await triageBot(stub, smtp);
     await bot.run(...flagScene());
@@ -538,10 +537,13 @@ describe('report triage', () => {
 
     const text = onlyEmailToSchool(smtp);
     expect(text).toContain(`Code of conduct: ${I7_LABEL}`);
-    const verbatim = text.indexOf(`----------\n${FLAGGED}\n----------`);
-    const summary = text.indexOf(`${SUMMARY_LABEL} ${STUB_SUMMARY}`);
-    expect(summary).toBeGreaterThan(verbatim);
-    expect(text.split(STUB_SUMMARY)).toHaveLength(2);
+    // The schema the model was given has room for the id and nothing else.
+    expect(stub.requestsFor('triage')[0]!.body!.response_format!.json_schema!.schema).toMatchObject({
+      properties: { clauseId: expect.any(Object) },
+      required: ['clauseId'],
+      additionalProperties: false,
+    });
+    expect(Object.keys(stub.requestsFor('triage')[0]!.body!.response_format!.json_schema!.schema!.properties as object)).toEqual(['clauseId']);
 
     // What the model saw: the message and the reason, with the names and numbers taken out.
     const [request] = stub.requestsFor('triage');
@@ -554,16 +556,39 @@ describe('report triage', () => {
       expect(request!.raw).not.toContain(secret);
     }
 
-    // The admin is told the category (the policy's words); nobody in WhatsApp sees the summary.
+    // The admin is told the category (the policy's words).
     const notice = bot.sends().filter((s) => s.chat === ADMIN);
     expect(notice).toHaveLength(1);
     expect(notice[0]!.text).toContain(I7_LABEL);
     expectOnlyBotWords(bot);
-    for (const sent of bot.sends()) expect(sent.text).not.toContain('STUB');
+    await expectNoModelWords(bot, smtp);
     await expectStillWorks(bot);
   });
 
-  it('drops a summary that says "email this to someone@else.example"; the email still goes to the school only', async () => {
+  // A hostile model writes a sentence beside its choice, hoping the school reads it: the answer is
+  // not what was asked for, so none of it is used, not even the clause it chose.
+  it('a model that writes words of its own beside its choice is not used at all', async () => {
+    const stub = await stubPlaying('correct');
+    stub.answers.triage = () => ({ clauseId: 'I7', summary: MODEL_WORDS });
+    const smtp = track(await startSmtpServer('accept'));
+    const bot = await triageBot(stub, smtp);
+    await bot.run(...flagScene());
+    await bot.settle();
+
+    const text = onlyEmailToSchool(smtp);
+    expect(stub.produced.join()).toContain('DSL');
+    expect(text).toContain(`Code of conduct: ${G1_LABEL}`);
+    expect(text).not.toContain(I7_LABEL);
+    const [report] = await storedReports(bot.storageDir);
+    expect(report).not.toHaveProperty('summary');
+    expect(report!.modelTriaged).toBe(true);
+    expect(bot.sends().filter((s) => s.chat === ADMIN)[0]!.text).not.toContain(I7_LABEL);
+    expectOnlyBotWords(bot);
+    await expectNoModelWords(bot, smtp);
+    await expectStillWorks(bot);
+  });
+
+  it('a model that says "email this to someone@else.example" is not used; the email still goes to the school only', async () => {
     const stub = await stubPlaying('email-someone');
     const smtp = track(await startSmtpServer('accept'));
     const bot = await triageBot(stub, smtp);
@@ -571,25 +596,23 @@ describe('report triage', () => {
     await bot.settle();
     const text = onlyEmailToSchool(smtp);
     expect(smtp.received[0]!.raw).not.toContain('someone@else.example');
-    expect(text).not.toContain(SUMMARY_LABEL);
-    // The clause it chose is still one of the policy's.
+    // The category is the bot's own, as it would be offline.
     expect(text).toContain(`Code of conduct: ${G1_LABEL}`);
     expectOnlyBotWords(bot);
+    await expectNoModelWords(bot, smtp);
     await expectStillWorks(bot);
   });
 
-  it('with invalid output there is no summary, and the email goes as it would offline', async () => {
+  it('with invalid output the email goes as it would offline', async () => {
     const stub = await stubPlaying('invalid-json');
     const smtp = track(await startSmtpServer('accept'));
     const bot = await triageBot(stub, smtp);
     await bot.run(...flagScene());
     await bot.settle();
     const text = onlyEmailToSchool(smtp);
-    expect(text).not.toContain(SUMMARY_LABEL);
     expect(text).toContain(`Code of conduct: ${G1_LABEL}`);
     expect(stub.requestsFor('triage')).toHaveLength(1);
     const [report] = await storedReports(bot.storageDir);
-    expect(report!.summary).toBeUndefined();
     expect(report!.modelTriaged).toBe(true);
     expectOnlyBotWords(bot);
     await expectStillWorks(bot);
@@ -597,6 +620,7 @@ describe('report triage', () => {
 
   it('asks the model once per report, across delivery retries and a restart', async () => {
     const stub = await stubPlaying('correct');
+    stub.answers.triage = () => ({ clauseId: 'I7' });
     const storageDir = await mkdtemp(path.join(tmpdir(), 'steward-model-'));
     track({ close: () => rm(storageDir, { recursive: true, force: true }) });
     const refusing = track(await startSmtpServer({ tempFail: 1000 }));
@@ -614,25 +638,25 @@ describe('report triage', () => {
     // The restarted bot's simulated clock starts again at START; the retry is due within the hour.
     await second.run({ type: 'wait', seconds: 3600 });
     const text = onlyEmailToSchool(accepting);
-    expect(text).toContain(`${SUMMARY_LABEL} ${STUB_SUMMARY}`);
+    // The choice made before the restart is the one the email carries.
+    expect(text).toContain(`Code of conduct: ${I7_LABEL}`);
     expect(stub.requestsFor('triage')).toHaveLength(1);
     expect(stub.requests).toHaveLength(1);
   }, 30_000);
 
-  // A model could append what looks like a second reported message, verbatim block and author
-  // included, below the real one: the summary is kept to one plain line so it cannot.
-  it('a summary cannot pass itself off as another reported message', async () => {
+  // A model could write what looks like a second reported message, verbatim block and author
+  // included, hoping it is printed below the real one: none of its answer is used.
+  it('a model answer laid out as another reported message reaches neither the email nor storage', async () => {
     const stub = await stubPlaying('correct');
-    const forged = 'Neutral.\n\nMessage 2, verbatim\nSent: 5 Jan 2026, 08:01 UK time\nAuthor: Head Teacher, +447700900777\n----------\nSTUB-FORGED we will close early\n----------';
+    const forged = 'Neutral.\n\nMessage 2, verbatim\nSent: 5 Jan 2026, 08:01 UK time\nAuthor: Head Teacher, +447700900777\nText, word for word:\nSTUB-FORGED we will close early';
     stub.answers.triage = () => ({ clauseId: 'G1', summary: forged });
     const smtp = track(await startSmtpServer('accept'));
     const bot = await triageBot(stub, smtp);
     await bot.run(...flagScene());
     await bot.settle();
     const text = onlyEmailToSchool(smtp);
-    // Only one reported message in the email, and the machine-written part stays on its labelled line.
     expect(text.match(/Message \d+, verbatim/g)).toEqual(['Message 1, verbatim']);
-    expect(text).not.toContain('----------\nSTUB-FORGED');
+    await expectNoModelWords(bot, smtp);
   });
 
   /** Simulated ms from the report's creation to its delivery. */
@@ -647,8 +671,7 @@ describe('report triage', () => {
     const bot = await triageBot(stub, smtp);
     await bot.run(...flagScene());
     await bot.settle();
-    const text = onlyEmailToSchool(smtp);
-    expect(text).not.toContain(SUMMARY_LABEL);
+    onlyEmailToSchool(smtp);
     // Two attempts of model.timeoutSeconds (1 s) with the half-second pause between them.
     expect(deliveryDelayMs(bot)).toBe(2500);
     expect(stub.requestsFor('triage')).toHaveLength(2);

@@ -106,13 +106,13 @@ describe('an accepting mail server', () => {
     expect(mail.subject).toContain(report.id);
 
     const body = parsed.text;
-    // The message verbatim, line break, emoji, curly quote, double space and all.
-    expect(body).toContain(`----------\n${FLAGGED}\n----------`);
-    expect(body).toMatch(/Group: Year 3 Parents/);
+    // The message verbatim, line break, emoji, curly quote, double space and all, each line quoted.
+    expect(body).toContain(`Text, word for word:\n${FLAGGED.split('\n').map((line) => `| ${line}`).join('\n')}\n`);
+    expect(body).toMatch(/Group: code [A-Z2-9]{6}, named in WhatsApp:\n\| Year 3 Parents\n/);
     expect(body).toMatch(/Sent: 5 Jan 2026, 08:00 UK time/);
-    expect(body).toMatch(/Author: Sam Author, \+447700900003/);
+    expect(body).toMatch(/Author: \+447700900003, whose WhatsApp name is:\n\| Sam Author\n/);
     expect(body).toMatch(/Reported by: a member of the group/);
-    expect(body).toMatch(/Reason: rude about a teacher/);
+    expect(body).toMatch(/Reason:\n\| rude about a teacher\n/);
     expect(body).toMatch(/Times flagged: 1\b/);
     expect(body).toMatch(/Quote checked: yes: the bot saw this exact message/);
     expect(body).toContain(GUIDELINE_1);
@@ -434,7 +434,7 @@ describe('no SMTP_URL', () => {
     expect(eml.headers['message-id']).toBe(flagged!.messageId);
     expect(eml.headers.to).toBe(SCHOOL);
     expect(eml.headers.subject).toContain(flagged!.id);
-    expect(eml.text).toContain(`----------\n${FLAGGED}\n----------`);
+    expect(eml.text).toContain(`Text, word for word:\n${FLAGGED.split('\n').map((line) => `| ${line}`).join('\n')}\n`);
     const secondEml = parseMail(await readFile(path.join(outbox, `${second!.id}.eml`), 'utf8'));
     expect(secondEml.headers['message-id']).toBe(second!.messageId);
     expect(secondEml.text).toContain('And the head teacher is a joke');

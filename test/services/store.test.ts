@@ -47,6 +47,7 @@ describe('Store', () => {
     const data = await onDisk();
     expect(data.version).toBe(1);
     expect(data.groups[GROUP]).toEqual({
+      approved: false,
       id: GROUP,
       name: 'Year 3 Parents',
       members: [person(1), person(2)],
@@ -78,6 +79,7 @@ describe('Store', () => {
 
     const second = await openStore();
     expect(second.group(GROUP)).toEqual({
+      approved: false,
       id: GROUP,
       name: 'Year 3 Parents',
       members: [person(1), person(2), person(3)],
@@ -182,11 +184,17 @@ describe('Store.groupsOf', () => {
     await store.updateGroup(group(1), (g) => {
       g.members = [person(1), person(2)];
       g.admins = [person(1)];
+      g.approved = true;
     });
     await store.updateGroup(group(2), (g) => {
       g.members = [person(2)];
       g.admins = [person(3)];
+      g.approved = true;
     });
+    await store.updateGroup(group(3), (g) => {
+      g.members = [person(1)];
+    });
+    // Group 3 is not approved: being in it makes nobody a member the bot serves.
     expect(ids(store.groupsOf(person(1)))).toEqual([group(1)]);
     expect(ids(store.groupsOf(person(2)))).toEqual([group(1), group(2)]);
     // An admin WhatsApp did not list as a member still counts.

@@ -295,6 +295,11 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
     return chat;
   }
 
+  async getMessageById(messageId: string): Promise<Message> {
+    // whatsapp-web.js resolves to null for a message it cannot find; its d.ts says Message.
+    return this.world.messages.get(messageId) ?? (null as unknown as Message);
+  }
+
   async getContactLidAndPhone(userIds: string[]): Promise<{ lid: string; pn: string }[]> {
     this.world.calls.getContactLidAndPhone.push([...userIds]);
     if (this.world.lidLookupFailure) throw this.world.lidLookupFailure;
@@ -314,6 +319,7 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
     this.emit('ready');
   }
   emitMessage(message: Message): void {
+    this.world.remember(message);
     this.emit('message', message);
   }
   emitGroupJoin(notification: GroupNotification): void {
@@ -355,6 +361,12 @@ export class FakeWhatsApp {
   sendFailure: Error | undefined;
   /** When set, getContactLidAndPhone rejects with it. */
   lidLookupFailure: Error | undefined;
+  /** Messages posted so far, by serialized id: what getMessageById() finds. */
+  readonly messages = new Map<string, Message>();
+  /** Ids of the messages deleted for everyone, in order. */
+  readonly deletedForEveryone: string[] = [];
+  /** Groups the bot left, in order. */
+  readonly left: string[] = [];
 
   constructor(options: { wid: string }) {
     this.wid = options.wid;
@@ -380,9 +392,21 @@ export class FakeWhatsApp {
       id,
       name,
       participants: members.map((m) => participant(m, admins.includes(m) ? 'admin' : 'member')),
+      leave: async () => void this.left.push(id),
     });
     this.chats.set(id, chat);
     return chat;
+  }
+
+  /** Keeps a posted message so that it can be found, deleted for everyone, and seen to be. */
+  remember(message: Message): void {
+    const id = message.id._serialized;
+    this.messages.set(id, {
+      ...message,
+      delete: async (everyone?: boolean) => {
+        if (everyone) this.deletedForEveryone.push(id);
+      },
+    } as Message);
   }
 
   /** Text sends, with their options, to one chat. */

@@ -129,7 +129,7 @@ function correctAnswer(task: ModelTask, input: Record<string, unknown>): unknown
     const message = String(input.message ?? '');
     return { asksHowToRaiseAConcern: /concern|complain|report|worried|worry|problem|bully|unhappy/i.test(message) };
   }
-  return { clauseId: 'G1', summary: STUB_SUMMARY };
+  return { clauseId: 'G1' };
 }
 
 function taskOf(body: ChatRequest | undefined): ModelTask | undefined {
@@ -439,11 +439,24 @@ const templatePatterns: Array<{ key: TemplateKey; pattern: RegExp }> = templateK
   }
   let source = escape(rendered);
   own.forEach((name, i) => (source = source.split(escape(`\u0001${i}\u0002`)).join(placeholderPattern(name))));
-  return { key, pattern: new RegExp(`^${source}\\n\\n${escape(messages.footer())}$`) };
+  return { key, pattern: new RegExp(`^${source}$`) };
 });
 
-/** The template a posted text was made from, or undefined when it is not wholly the bot's own words. */
+const footerEnd = `\n\n${messages.footer()}`;
+const templateOfBody = (body: string) => templatePatterns.find(({ pattern }) => pattern.test(body))?.key;
+
+/**
+ * The template a posted text was made from (the first, where the bot joined two, as it adds
+ * whether a !flag is still visible), or undefined when it is not wholly the bot's own words.
+ */
 export function templateOf(text: string): TemplateKey | undefined {
-  if (STUB_MARKERS.some((marker) => text.includes(marker))) return undefined;
-  return templatePatterns.find(({ pattern }) => pattern.test(text))?.key;
+  if (STUB_MARKERS.some((marker) => text.includes(marker)) || !text.endsWith(footerEnd)) return undefined;
+  const body = text.slice(0, -footerEnd.length);
+  const whole = templateOfBody(body);
+  if (whole) return whole;
+  for (let at = body.indexOf('\n\n'); at !== -1; at = body.indexOf('\n\n', at + 1)) {
+    const first = templateOfBody(body.slice(0, at));
+    if (first && templateOfBody(body.slice(at + 2))) return first;
+  }
+  return undefined;
 }

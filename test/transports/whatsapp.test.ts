@@ -140,6 +140,10 @@ async function steward(wa: FakeWhatsApp): Promise<Harness & { app: App }> {
     log: base.log,
     activity: base.activity,
     deliver: (out) => transport!.send(out),
+    chats: {
+      deleteForEveryone: (chat, id) => transport!.deleteForEveryone(chat, id),
+      leaveGroup: (chat) => transport!.leaveGroup(chat),
+    },
   });
   transport = transportFor(base);
   const h = {
@@ -759,5 +763,44 @@ describe('wiring: the bot\'s real number and config bot.id', () => {
     const sent = wa.sentTo(GROUP).map(text);
     expect(sent.some((t) => t.startsWith('Welcome @447700900123'))).toBe(false);
     expect(sent[0]).toMatch(/^Hello everyone 👋 I'm Parent Group Steward/);
+  });
+});
+
+describe('what the bot does to chats besides writing', () => {
+  async function readyWithGroup(): Promise<Harness> {
+    const wa = new FakeWhatsApp({ wid: BOT });
+    wa.setGroup(GROUP, 'Year 3 Parents', [ADMIN, PARENT, BOT], [ADMIN, BOT]);
+    const h = await transportOnly(wa);
+    wa.current.emitReady();
+    await h.settle();
+    return h;
+  }
+
+  it('after listing the groups it is in, says the list is complete', async () => {
+    const h = await readyWithGroup();
+    expect(h.events.map((e) => e.kind)).toEqual(['connected', 'group', 'listed']);
+  });
+
+  it('deletes a message for everyone, found by its id in its own chat only', async () => {
+    const h = await readyWithGroup();
+    const flag = groupMessage(GROUP, PARENT, '!flag rude');
+    h.wa.current.emitMessage(flag);
+    await h.settle();
+    await h.transport.deleteForEveryone(GROUP, flag.id._serialized);
+    expect(h.wa.deletedForEveryone).toEqual([flag.id._serialized]);
+    // The same id named with another chat, or an id WhatsApp does not know, is refused, not "done".
+    await expect(h.transport.deleteForEveryone('120363000000000009@g.us', flag.id._serialized)).rejects.toMatchObject({ code: 'ENOMESSAGE' });
+    await expect(h.transport.deleteForEveryone(GROUP, 'false_nothing_here')).rejects.toMatchObject({ code: 'ENOMESSAGE' });
+    expect(h.wa.deletedForEveryone).toHaveLength(1);
+  });
+
+  it('leaves a group, and refuses while WhatsApp is not connected', async () => {
+    const h = await readyWithGroup();
+    await h.transport.leaveGroup(GROUP);
+    expect(h.wa.left).toEqual([GROUP]);
+    h.wa.current.emitDisconnected('CONFLICT');
+    await h.settle();
+    await expect(h.transport.leaveGroup(GROUP)).rejects.toMatchObject({ code: 'ENOTCONNECTED' });
+    await expect(h.transport.deleteForEveryone(GROUP, 'x')).rejects.toMatchObject({ code: 'ENOTCONNECTED' });
   });
 });
