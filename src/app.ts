@@ -23,6 +23,7 @@ import { ignoreOwnMessages, membership, PrivateContacts } from './features/group
 import { help } from './features/help.js';
 import { operatorControls } from './features/operators.js';
 import { privacy } from './features/privacy.js';
+import { PrivateLimit } from './features/private-limit.js';
 import { reportNotices } from './features/report-notices.js';
 import { rules } from './features/rules.js';
 import { welcome } from './features/welcome.js';
@@ -86,9 +87,17 @@ export async function createApp(parts: AppParts): Promise<App> {
     log.error('send failed', { chat: maskId(out.chat), code: errorCode(error) }),
   );
   const contacts = new PrivateContacts();
+  const privateLimit = new PrivateLimit({
+    perPerson: config.privateReplies.perPerson,
+    windowMs: config.privateReplies.windowMinutes * 60_000,
+    quietMs: config.privateReplies.quietMinutes * 60_000,
+  });
   const speaker = new Speaker(
     messages,
-    (out) => pacer.send(out),
+    (out) => {
+      privateLimit.sent(out.chat);
+      pacer.send(out);
+    },
     (person) => config.bot.operator.includes(person) || contacts.has(person) || store.groupsOf(person).length > 0,
   );
   const outboxFolder = path.join(config.storage.dir, 'outbox');
@@ -120,6 +129,7 @@ export async function createApp(parts: AppParts): Promise<App> {
     ignoreOwnMessages(),
     contacts.feature,
     membership(),
+    privateLimit.feature,
     rememberGroupMessages(),
     welcome(services),
     rules(seconds(config.rules.cooldownSeconds)),

@@ -83,6 +83,15 @@ const configShape = z.strictObject({
   commands: z.strictObject({ cooldownSeconds: seconds }),
   /** One answer to a question per person in a group per this time; more go to them privately. */
   ask: z.strictObject({ cooldownSeconds: seconds }),
+  /**
+   * Replies one person's private chat may get in the window; past that, one note asking them to
+   * slow down, then no answers for the quiet time. Reports and notices are never held back.
+   */
+  privateReplies: z.strictObject({
+    perPerson: z.number().int().min(1).max(1000),
+    windowMinutes: z.number().min(1).max(24 * 60),
+    quietMinutes: z.number().min(1).max(24 * 60),
+  }),
   pacing: z.strictObject({
     perChatGapMs: z.number().int().min(0).max(600_000),
     globalGapMs: z.number().int().min(0).max(600_000),
@@ -108,6 +117,13 @@ const configShape = z.strictObject({
     forwardNoteWindowSeconds: seconds.max(3600),
     retentionDays: z.number().min(1).max(365),
     seenCacheHours: z.number().min(1).max(24 * 14),
+    /** What one report may carry; past these the reporter is told what was left out, and why. */
+    maxForwardedMessages: z.number().int().min(1).max(100),
+    maxNotes: z.number().int().min(1).max(100),
+    maxNoteCharacters: z.number().int().min(100).max(10_000),
+    maxAttachments: z.number().int().min(0).max(20),
+    /** All of one report's attachments together; a file WhatsApp gives no size for is not downloaded. */
+    maxAttachmentMegabytes: z.number().min(0).max(20),
     /**
      * The offline first look at a report: the first category whose words (a regular expression,
      * matched against the report's text in lower case) appear labels the email with its clause.

@@ -25,7 +25,10 @@ export const templateKeys = [
   'emailNoText', 'emailHiddenCharacters', 'emailSubjectForwarded',
   'flagRecorded', 'flagRecordedSent', 'flagOwnQuoted', 'flagDeleted', 'flagVisible', 'introAwaitingApproval', 'operatorApproval',
   'operatorApprovalByLink', 'operatorOnly', 'privateOnly', 'approveList', 'approveNone', 'approveUnknown',
-  'approveDone', 'leaveList', 'leaveUnknown', 'leaveDone', 'leaveFailed', 'groupLine', 'groupAwaiting',
+  'approveDone', 'leaveList', 'leaveUnknown', 'leaveDone', 'leaveFailed', 'groupLine', 'groupAwaiting', 'slowDown',
+  'attachmentAdded', 'attachmentNotAdded', 'attachmentWhyType', 'attachmentWhyTooBig', 'attachmentWhyTooMany',
+  'attachmentWhySizeUnknown', 'attachmentWhyUnreadable', 'emailAttachmentLeftOut', 'forwardFull', 'forwardNoteFull',
+  'forwardNoteCut',
 ] as const;
 
 export type TemplateKey = (typeof templateKeys)[number];

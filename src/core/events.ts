@@ -1,9 +1,17 @@
 import { maskDigits, type ChatId, type GroupId, type PersonId } from './ids.js';
 
+/**
+ * An attachment as WhatsApp describes it with the message, before anything is downloaded. Its
+ * bytes are fetched only when a report needs them, and only once `size` says they fit.
+ */
 export interface Media {
+  /** What the sender's phone says the file is: a claim, checked against the bytes once fetched. */
   mimetype: string;
   filename?: string;
-  dataBase64?: string;
+  /** Bytes, as announced with the message; undefined when WhatsApp did not say. */
+  size?: number;
+  /** The file itself, or undefined when it cannot be had; it never throws. */
+  download(): Promise<Uint8Array | undefined>;
 }
 
 /** The message a reply quotes, as the transport could read it (WhatsApp lets quotes be forged). */

@@ -1,3 +1,4 @@
+import type { LeftOut } from './attachments.js';
 import type { Media } from './events.js';
 import type { GroupId, PersonId } from './ids.js';
 import type { Notifier } from './notifier.js';
@@ -9,9 +10,16 @@ export interface ReportedMessage {
   authorName?: string;
   text: string;
   sentAt?: string;
-  /** Attachments are kept beside the database until the report is delivered. */
-  media?: { mimetype: string; filename?: string; file?: string; bytes?: number };
+  /**
+   * Attachments are kept beside the database until the report is delivered. With `file`, the
+   * type its content was found to be and the name it goes out under; without, what the sender's
+   * phone said and why the bot left it out.
+   */
+  media?: { mimetype: string; filename?: string; file?: string; bytes?: number; leftOut?: LeftOut };
 }
+
+/** What became of a note: `cut` to the longest a note may be, or not added as the report is `full`. */
+export type NoteResult = 'added' | 'cut' | 'full';
 
 export type DeliveryState = 'queued' | 'sent' | 'failed';
 
@@ -82,6 +90,8 @@ export type ReportResult =
   | { kind: 'counted'; report: Report }
   /** A forward joined the reporter's report that is still open for more. */
   | { kind: 'added'; report: Report }
+  /** A forward that did not join the reporter's open report: it already has as many messages as one takes. */
+  | { kind: 'full'; report: Report }
   | { kind: 'limited' };
 
 /** What happens to reports, for whoever must hear of it (admins, the operator, the simulator). */
@@ -102,7 +112,7 @@ export interface ReportDesk {
   forward(input: ForwardInput): Promise<ReportResult>;
   /** The reporter's forward that still takes notes, if any. */
   openForward(reporter: PersonId): Report | undefined;
-  addNote(report: Report, note: string): Promise<void>;
+  addNote(report: Report, note: string): Promise<NoteResult>;
   /** The reporter agrees that the group's admins may know who made the report. */
   share(reporter: PersonId, reference: string): Promise<Report | undefined>;
   markAdminsNotified(report: Report): Promise<void>;

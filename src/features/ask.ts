@@ -36,12 +36,13 @@ export function asking(
   const groupAnswers = new Cooldown(cooldownMs);
 
   async function choose(ctx: Context, question: string): Promise<Clause[]> {
-    const { model } = ctx.services;
-    if (model) {
-      const name = ctx.event.kind === 'message' ? ctx.event.senderName : undefined;
+    const { model, store } = ctx.services;
+    const event = ctx.event;
+    // Only members of the groups reach the model: a stranger must not spend the groups' budget.
+    if (model && event.kind === 'message' && store.groupsOf(event.from).length > 0) {
       const picked = await model.ask(
         'ask',
-        { question: redact(question, [name]), clauses: clauses.map(({ id, text }) => ({ id, text })) },
+        { question: redact(question, [event.senderName]), clauses: clauses.map(({ id, text }) => ({ id, text })) },
         choice,
       );
       if (picked) return picked.applies ? [...new Set(picked.clauseIds)].map((id) => byId.get(id)!) : [];

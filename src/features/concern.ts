@@ -50,11 +50,12 @@ export function concerns(cooldownMs: number): Concerns {
       if (event.kind !== 'message') return next();
       const match = matchConcern(ctx.text);
       let isConcern = match.isConcern;
-      const { model, self } = ctx.services;
+      const { model, self, store } = ctx.services;
       const addressed = !isGroupId(event.chat) || event.mentions.includes(self.id);
       // "Unsure": the matcher saw a concern word or a reporting verb, not merely a question mark.
       const unsure = match.reasons.some((r) => r.startsWith('action:') || r.startsWith('object:'));
-      if (!isConcern && addressed && unsure && model) {
+      // Only members of the groups reach the model: a stranger must not spend the groups' budget.
+      if (!isConcern && addressed && unsure && model && store.groupsOf(event.from).length > 0) {
         const opinion = await model.ask('concern', { message: redact(ctx.text, [event.senderName]) }, secondOpinion);
         isConcern = opinion?.asksHowToRaiseAConcern === true;
       }

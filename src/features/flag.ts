@@ -1,8 +1,9 @@
+import { leftOutWhy, sizeText } from '../core/attachments.js';
 import type { Context } from '../core/context.js';
 import type { CommandContext, CommandFeature, Feature } from '../core/feature.js';
 import { errorCode } from '../core/log.js';
 import { isGroupId } from '../core/ids.js';
-import type { Report, ReportResult } from '../core/report.js';
+import type { Report, ReportedMessage, ReportResult } from '../core/report.js';
 import { looksUrgent } from '../core/triage.js';
 import { adminsToTell, namedReporter } from './report-notices.js';
 
@@ -23,6 +24,16 @@ export function rememberGroupMessages(): Feature {
 /** How the reporter is told their report will reach the school, true to how this bot is set up. */
 export function deliveryPhrase(ctx: Context): string {
   return ctx.say(ctx.services.mailMode === 'smtp' ? 'deliveryEmail' : 'deliveryFiles');
+}
+
+/** What became of a reported message's attachment, in a line for the reporter; '' when it had none. */
+function attachmentLine(ctx: Context, media: ReportedMessage['media']): string {
+  if (!media) return '';
+  const size = media.bytes === undefined ? '' : sizeText(media.bytes);
+  const filename = media.filename ?? '';
+  if (media.file) return ctx.say('attachmentAdded', { filename, size });
+  const why = leftOutWhy(media.leftOut ?? 'unreadable', ctx.services.config.reports, (key, values) => ctx.say(key, values));
+  return ctx.say('attachmentNotAdded', { filename, mimetype: media.mimetype, size: size && `, ${size}`, why });
 }
 
 /**
@@ -52,8 +63,11 @@ export async function confirmReport(
     counted: () => ctx.say(report.delivery.state === 'queued' ? 'flagRecorded' : 'flagRecordedSent'),
     created: () => received(report),
     added: () => ctx.say('forwardAdded', { reference: report.id }),
+    full: () => ctx.say('forwardFull', { reference: report.id, limit: ctx.services.config.reports.maxForwardedMessages }),
   }[result.kind];
-  await ctx.tell(reporter, withAfter(reply()));
+  // The message just taken is the report's last; its attachment is told of exactly, kept or not.
+  const attachment = result.kind === 'created' || result.kind === 'added' ? attachmentLine(ctx, report.messages.at(-1)?.media) : '';
+  await ctx.tell(reporter, withAfter([reply(), attachment].filter(Boolean).join('\n')));
   if (report.urgent || looksUrgent(words)) await ctx.tell(reporter, ctx.say('urgentAdvice'));
 }
 

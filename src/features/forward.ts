@@ -1,5 +1,6 @@
 import { isPrivateMessage } from '../core/context.js';
 import type { Feature } from '../core/feature.js';
+import { looksUrgent } from '../core/triage.js';
 import { confirmReport, deliveryPhrase } from './flag.js';
 
 /**
@@ -44,9 +45,16 @@ export function forwardedReports(): Feature {
       const open = ctx.text.trim() ? reports.openForward(event.from) : undefined;
       if (!open) return next();
       const wasUrgent = open.urgent;
-      await reports.addNote(open, event.text);
-      await ctx.reply(ctx.say('forwardNoteAdded', { reference: open.id }));
-      if (open.urgent && !wasUrgent) await ctx.reply(ctx.say('urgentAdvice'));
+      const note = await reports.addNote(open, event.text);
+      const { maxNotes, maxNoteCharacters } = config.reports;
+      const answer = {
+        added: () => ctx.say('forwardNoteAdded', { reference: open.id }),
+        cut: () => ctx.say('forwardNoteCut', { reference: open.id, limit: maxNoteCharacters }),
+        full: () => ctx.say('forwardNoteFull', { reference: open.id, limit: maxNotes }),
+      }[note];
+      await ctx.reply(answer());
+      // A note that did not go in can still say a child is at risk: the advice does not wait on it.
+      if ((open.urgent && !wasUrgent) || (note === 'full' && looksUrgent([event.text]))) await ctx.reply(ctx.say('urgentAdvice'));
     },
   };
 }

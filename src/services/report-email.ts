@@ -1,8 +1,10 @@
 import type { Config } from '../config/schema.js';
 import type { TemplateKey } from '../config/templates.js';
+import { leftOutWhy, sizeText } from '../core/attachments.js';
 import { groupCode, userPart } from '../core/ids.js';
 import type { Messages } from '../core/messages.js';
 import type { Report, ReportedMessage } from '../core/report.js';
+import { allowedType, type FileType } from './file-types.js';
 
 const ukTime = new Intl.DateTimeFormat('en-GB', {
   dateStyle: 'medium',
@@ -110,6 +112,17 @@ export function safeFilename(name: string | undefined, fallback: string): string
   return /[\p{L}\p{N}]/u.test(clean) ? clean : fallback;
 }
 
+/**
+ * The name a file goes out under: `safeFilename`'s, ending in the extension of what the file was
+ * found to be, so that neither `invoice.pdf.exe` nor an EXE called `.pdf` can pass for a PDF.
+ */
+export function attachmentName(name: string | undefined, fallback: string, type: FileType): string {
+  const clean = safeFilename(name, fallback);
+  const bare = clean.replace(/\.[A-Za-z0-9]{1,8}$/, '');
+  const named = bare.toLowerCase().endsWith(`.${type.extension}`) ? bare : `${bare}.${type.extension}`;
+  return safeFilename(named, `${fallback}.${type.extension}`);
+}
+
 /** The sender's phone says what a file is; only a plain `type/subtype` reaches the email. */
 function safeMimetype(mimetype: string): string {
   return /^[\w.+-]{1,50}\/[\w.+-]{1,80}$/.test(mimetype) ? mimetype : 'application/octet-stream';
@@ -141,13 +154,24 @@ export function renderReportEmail(report: Report, messages: Messages, config: Co
 
   const block = (message: ReportedMessage, index: number) => {
     let attachment = '';
-    if (message.media) {
-      const mimetype = safeMimetype(message.media.mimetype);
-      if (message.media.file) {
-        const filename = safeFilename(message.media.filename, `attachment-${index + 1}`);
-        attachments.push({ filename, path: message.media.file, contentType: mimetype });
-        attachment = say('emailAttachment', { mimetype, filename: quoteName(filename) });
-      } else attachment = say('emailAttachmentMissing', { mimetype });
+    const media = message.media;
+    if (media) {
+      const fallback = `attachment-${index + 1}`;
+      // A file kept before types were checked goes out only as one of the allowed types.
+      const type = media.file ? allowedType(media.mimetype) : undefined;
+      const leftOut = media.leftOut ?? (media.file && !type ? 'type' : undefined);
+      if (media.file && type) {
+        const filename = attachmentName(media.filename, fallback, type);
+        attachments.push({ filename, path: media.file, contentType: type.mimetype });
+        attachment = say('emailAttachment', { mimetype: type.mimetype, filename: quoteName(filename) });
+      } else if (leftOut) {
+        attachment = say('emailAttachmentLeftOut', {
+          why: leftOutWhy(leftOut, config.reports, say),
+          mimetype: safeMimetype(media.mimetype),
+          size: media.bytes === undefined ? '' : `, ${sizeText(media.bytes)}`,
+          filename: quoteName(safeFilename(media.filename, fallback)),
+        });
+      } else attachment = say('emailAttachmentMissing', { mimetype: safeMimetype(media.mimetype) });
     }
     const hidden = hiddenIn(message.text);
     const sentAt = forward

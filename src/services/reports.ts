@@ -1,6 +1,7 @@
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
+import type { LeftOut } from '../core/attachments.js';
 import type { Clock } from '../core/clock.js';
 import type { Media } from '../core/events.js';
 import type { PersonId } from '../core/ids.js';
@@ -8,17 +9,14 @@ import { errorCode, type Logger } from '../core/log.js';
 import { Notifier } from '../core/notifier.js';
 import type { Random } from '../core/random.js';
 import type {
-  FlagInput, ForwardInput, Report, ReportDesk, ReportedMessage, ReportEvents, ReportResult, Reporter,
+  FlagInput, ForwardInput, NoteResult, Report, ReportDesk, ReportedMessage, ReportEvents, ReportResult, Reporter,
 } from '../core/report.js';
 import { categorise, looksUrgent } from '../core/triage.js';
+import { claimAllowed, claimedType, detectFileType } from './file-types.js';
+import { attachmentName, safeFilename } from './report-email.js';
 import type { Store } from './store.js';
 
-/** Larger attachments are described in the report but not attached. */
-const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
 const ID_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-
-/** Most messages one forward report takes: a long chain is described, not pasted whole. */
-const MAX_FORWARDED_MESSAGES = 20;
 
 /** What the model's first read added to a report: a label of the bot's own, which it only chose. */
 export interface ModelTriage {
@@ -40,7 +38,7 @@ export class Reports implements ReportDesk {
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly config: Config,
-    log: Logger,
+    private readonly log: Logger,
   ) {
     this.events = new Notifier((event, error) => log.error('report listener failed', { event, code: errorCode(error) }));
   }
@@ -67,7 +65,7 @@ export class Reports implements ReportDesk {
       if (!existing.flaggedBy.includes(input.reporter.id)) {
         existing.flaggedBy.push(input.reporter.id);
         // Another member's reason can tell the school more (a child at risk): it goes in as a note.
-        if (input.reason) existing.notes.push(`Another member's reason: ${input.reason.slice(0, 2000)}`);
+        if (input.reason) existing.notes.push(`Another member's reason: ${input.reason.slice(0, this.config.reports.maxNoteCharacters)}`);
         if (existing.delivery.state === 'queued') this.triage(existing);
         await this.store.saveReports(existing);
       }
@@ -78,7 +76,7 @@ export class Reports implements ReportDesk {
     report.group = { id: input.group.id, name: input.group.name };
     report.verified = input.verified;
     report.reason = input.reason || undefined;
-    report.messages = [await this.withMedia(report.id, 0, input.message, input.media)];
+    report.messages = [await this.withMedia(report, input.message, input.media)];
     this.triage(report);
     await this.store.saveReports(report);
     await this.events.emit('queued', report);
@@ -88,17 +86,17 @@ export class Reports implements ReportDesk {
   async forward(input: ForwardInput): Promise<ReportResult> {
     const open = this.openForward(input.reporter.id);
     if (open) {
-      if (open.messages.length < MAX_FORWARDED_MESSAGES) {
-        open.messages.push(await this.withMedia(open.id, open.messages.length, input.message, input.media));
-        this.triage(open);
-        await this.store.saveReports(open);
-      }
+      // A long chain is described, not pasted whole; the reporter is told what did not go in.
+      if (open.messages.length >= this.config.reports.maxForwardedMessages) return { kind: 'full', report: open };
+      open.messages.push(await this.withMedia(open, input.message, input.media));
+      this.triage(open);
+      await this.store.saveReports(open);
       return { kind: 'added', report: open };
     }
     if (this.overLimit(input.reporter.id)) return { kind: 'limited' };
     const report = this.newReport('forward', input.reporter);
     report.reporterGroups = input.groups;
-    report.messages = [await this.withMedia(report.id, 0, input.message, input.media)];
+    report.messages = [await this.withMedia(report, input.message, input.media)];
     // The email waits for the note the reporter usually sends right after the forward.
     const until = new Date(this.clock.now().getTime() + this.config.reports.forwardNoteWindowSeconds * 1000).toISOString();
     report.notesUntil = until;
@@ -117,10 +115,14 @@ export class Reports implements ReportDesk {
       .find((r) => r.kind === 'forward' && r.reporter.id === reporter && r.delivery.state === 'queued' && r.delivery.attempts === 0 && (r.notesUntil ?? '') > now);
   }
 
-  async addNote(report: Report, note: string): Promise<void> {
-    report.notes.push(note.slice(0, 2000));
+  async addNote(report: Report, note: string): Promise<NoteResult> {
+    const { maxNotes, maxNoteCharacters } = this.config.reports;
+    if (report.notes.length >= maxNotes) return 'full';
+    const chars = [...note];
+    report.notes.push(chars.slice(0, maxNoteCharacters).join(''));
     this.triage(report);
     await this.store.saveReports(report);
+    return chars.length > maxNoteCharacters ? 'cut' : 'added';
   }
 
   /** The reporter agrees that the group's admins may know who made the report. */
@@ -239,17 +241,38 @@ export class Reports implements ReportDesk {
     }
   }
 
-  /** Keeps an attachment beside the database, written whole before the report points at it. */
-  private async withMedia(reportId: string, index: number, message: ReportedMessage, media?: Media): Promise<ReportedMessage> {
+  /**
+   * Keeps an attachment beside the database, written whole before the report points at it, when
+   * it is a kind of file the school may get and fits the report's limits. Nothing is downloaded
+   * before its announced size is known to fit; the bytes then decide what the file is.
+   */
+  private async withMedia(report: Report, message: ReportedMessage, media?: Media): Promise<ReportedMessage> {
     if (!media) return message;
-    const described: ReportedMessage = { ...message, media: { mimetype: media.mimetype, filename: media.filename } };
-    const data = media.dataBase64;
-    if (!data || (data.length * 3) / 4 > MAX_MEDIA_BYTES) return described;
-    const bytes = Buffer.from(data, 'base64');
+    const number = report.messages.length + 1;
+    const fallback = `attachment-${number}`;
+    const { maxAttachments, maxAttachmentMegabytes } = this.config.reports;
+    const maxBytes = Math.floor(maxAttachmentMegabytes * 1_000_000);
+    const kept = report.messages.filter((m) => m.media?.file);
+    const used = kept.reduce((sum, m) => sum + (m.media!.bytes ?? 0), 0);
+    const leftOut = (why: LeftOut, bytes = media.size): ReportedMessage => {
+      this.log.info('attachment left out', { report: report.id, number, why });
+      return { ...message, media: { mimetype: claimedType(media.mimetype), filename: safeFilename(media.filename, fallback), bytes, leftOut: why } };
+    };
+
+    if (!claimAllowed(media.mimetype)) return leftOut('type');
+    if (kept.length >= maxAttachments) return leftOut('too-many');
+    if (media.size === undefined) return leftOut('size-unknown');
+    if (used + media.size > maxBytes) return leftOut('too-big');
+    const bytes = await media.download();
+    if (!bytes) return leftOut('unreadable');
+    // The announced size is the sender's word too.
+    if (used + bytes.length > maxBytes) return leftOut('too-big', bytes.length);
+    const type = detectFileType(bytes);
+    if (!type) return leftOut('type', bytes.length);
+
     const dir = path.join(this.store.dir, 'media');
     await mkdir(dir, { recursive: true });
-    const extension = (media.filename?.match(/\.([A-Za-z0-9]{1,8})$/)?.[1] ?? media.mimetype.split('/')[1] ?? 'bin').replace(/[^A-Za-z0-9]/g, '');
-    const file = path.join(dir, `${reportId}-${index + 1}.${extension || 'bin'}`);
+    const file = path.join(dir, `${report.id}-${number}.${type.extension}`);
     const handle = await open(`${file}.tmp`, 'w');
     try {
       await handle.writeFile(bytes);
@@ -258,7 +281,7 @@ export class Reports implements ReportDesk {
       await handle.close();
     }
     await rename(`${file}.tmp`, file);
-    described.media = { ...described.media!, file, bytes: bytes.length };
-    return described;
+    const filename = attachmentName(media.filename, fallback, type);
+    return { ...message, media: { mimetype: type.mimetype, filename, file, bytes: bytes.length } };
   }
 }

@@ -8,6 +8,8 @@ const media = z.object({
   mimetype: z.string().min(1).max(200),
   filename: z.string().max(1000).optional(),
   dataBase64: z.string().optional(),
+  /** The size WhatsApp announces with the message; absent, that of `dataBase64`, if any. */
+  size: z.number().int().min(0).optional(),
 });
 
 export const scenarioLine = z.discriminatedUnion('type', [
@@ -48,6 +50,17 @@ interface SeenMessage {
 }
 
 const REMEMBERED_MESSAGES = 10_000;
+
+/** A scenario's attachment as WhatsApp announces one: described, its bytes given only when asked for. */
+function described(line: z.infer<typeof media>): Media {
+  const data = line.dataBase64;
+  return {
+    mimetype: line.mimetype,
+    filename: line.filename,
+    size: line.size ?? (data === undefined ? undefined : Buffer.byteLength(data, 'base64')),
+    download: async () => (data === undefined ? undefined : Buffer.from(data, 'base64')),
+  };
+}
 
 /**
  * A WhatsApp that lives in memory: scenario lines come in as the core's events, and everything
@@ -107,7 +120,8 @@ export class SimulatorTransport implements Transport {
         const messageId = line.id ?? `sim-${++this.counter}`;
         const sentAt = line.at ? new Date(line.at) : at;
         const quoted = line.quotedId ? this.quote(line.quotedId) : undefined;
-        this.remember(messageId, { from: line.from, authorName: line.name, text: line.text, at: sentAt, media: line.media });
+        const attached = line.media && described(line.media);
+        this.remember(messageId, { from: line.from, authorName: line.name, text: line.text, at: sentAt, media: attached });
         return {
           kind: 'message',
           chat: line.chat,
@@ -119,7 +133,7 @@ export class SimulatorTransport implements Transport {
           quoted,
           forwarded: line.forwarded,
           mentions: line.mentions,
-          media: line.media,
+          media: attached,
           at: sentAt,
         };
       }

@@ -3,8 +3,8 @@ import { isGroupId, type PersonId } from '../core/ids.js';
 
 /*
  * whatsapp-web.js' objects turned into the core's events. Nothing here waits on WhatsApp: the
- * transport resolves hidden ids (@lid), downloads attachments and reads quoted messages first,
- * and passes what it found in. The field types are the parts of whatsapp-web.js' own types that
+ * transport resolves hidden ids (@lid) and reads quoted messages first, and passes what it found
+ * in; attachments are only described, with a way to download them that a report may use. The field types are the parts of whatsapp-web.js' own types that
  * the mapping reads, so its objects fit them as they are.
  */
 
@@ -26,7 +26,9 @@ export interface MessageFields {
   mentionedIds?: WireId[];
   /** Seconds since 1970. */
   timestamp?: number;
-  rawData?: { notifyName?: string };
+  hasMedia?: boolean;
+  /** WhatsApp Web's own message model: an attachment's type, name and size come with it. */
+  rawData?: { notifyName?: string; mimetype?: unknown; filename?: unknown; size?: unknown };
 }
 
 export interface NotificationFields {
@@ -46,11 +48,7 @@ export interface GroupChatFields {
 export interface MessageIds {
   author: string;
   mentions: string[];
-  inGroup: boolean;
 }
-
-/** Attachments larger than this are described in a report, without their data. */
-const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
 
 // Messages WhatsApp uses for its own bookkeeping: nobody wrote them.
 const systemTypes = new Set(['e2e_notification', 'notification_template', 'gp2', 'call_log', 'protocol', 'revoked', 'ciphertext', 'notification', 'broadcast_notification']);
@@ -79,11 +77,9 @@ export function messageIds(message: MessageFields): MessageIds | undefined {
   if (message.fromMe || message.isStatus || message.broadcast || systemTypes.has(String(message.type))) return undefined;
   const from = serialized(message.from);
   if (!isConversation(from)) return undefined;
-  const inGroup = isGroupId(from);
   return {
-    author: inGroup ? serialized(message.author) : from,
+    author: isGroupId(from) ? serialized(message.author) : from,
     mentions: (message.mentionedIds ?? []).map(serialized),
-    inGroup,
   };
 }
 
@@ -126,11 +122,16 @@ export function quotedMessage(quoted: MessageFields, resolved: { from?: PersonId
   };
 }
 
-/** A downloaded attachment; a very large one keeps only its type and name. */
-export function attachment(media: { mimetype: string; data?: string; filename?: string | null }): Media {
-  // Base64 spends four characters on every three bytes.
-  const tooBig = (media.data?.length ?? 0) * 0.75 > MAX_MEDIA_BYTES;
-  return { mimetype: media.mimetype, filename: media.filename ?? undefined, dataBase64: tooBig ? undefined : media.data };
+/**
+ * A message's attachment as WhatsApp announces it, before anything is downloaded. A size of 0 is
+ * no size: a file is fetched only once its size is known to fit.
+ */
+export function describedMedia(message: MessageFields, download: () => Promise<Uint8Array | undefined>): Media | undefined {
+  if (!message.hasMedia) return undefined;
+  const raw = message.rawData ?? {};
+  const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+  const size = typeof raw.size === 'number' && Number.isSafeInteger(raw.size) && raw.size > 0 ? raw.size : undefined;
+  return { mimetype: text(raw.mimetype) ?? 'application/octet-stream', filename: text(raw.filename), size, download };
 }
 
 /**

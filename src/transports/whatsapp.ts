@@ -1,12 +1,12 @@
 import type { Chat, GroupChat, GroupNotification, Message } from 'whatsapp-web.js';
 import type { Config } from '../config/schema.js';
 import type { Clock, Timer } from '../core/clock.js';
-import type { InboundEvent, Media, Outgoing, QuotedMessage, Transport } from '../core/events.js';
+import type { InboundEvent, Outgoing, QuotedMessage, Transport } from '../core/events.js';
 import { maskId, type ChatId, type GroupId, type PersonId } from '../core/ids.js';
 import { errorCode, type Logger } from '../core/log.js';
 import type { WhatsAppClient } from './whatsapp-client.js';
 import {
-  attachment,
+  describedMedia,
   groupEvent,
   membershipEvent,
   membershipIds,
@@ -297,8 +297,7 @@ export class WhatsAppTransport implements Transport {
     const from = await this.person(client, ids.author);
     if (!from || from === this.botId) return undefined;
     const quoted = message.hasQuotedMsg ? await this.toQuoted(client, message) : undefined;
-    // Attachments are fetched only where a report may need them: a private forward.
-    const media = !ids.inGroup && message.hasMedia ? await this.download(message) : undefined;
+    const media = describedMedia(message, () => this.download(message));
     const mentions = await this.people(client, ids.mentions);
     return messageEvent(message, { from, mentions, quoted, media });
   }
@@ -312,15 +311,20 @@ export class WhatsAppTransport implements Transport {
       this.options.log.warn('could not read a quoted message', { code: errorCode(error) });
     }
     if (!quoted) return undefined;
-    const from = quoted.fromMe ? this.botId : await this.person(client, quotedAuthor(quoted));
-    const media = quoted.hasMedia ? await this.download(quoted) : undefined;
-    return quotedMessage(quoted, { from, media });
+    const found = quoted;
+    const from = found.fromMe ? this.botId : await this.person(client, quotedAuthor(found));
+    const media = describedMedia(found, () => this.download(found));
+    return quotedMessage(found, { from, media });
   }
 
-  private async download(message: Message): Promise<Media | undefined> {
+  /**
+   * whatsapp-web.js fetches a whole file into the browser before it hands it over, so this is
+   * called only by a report that has checked the size WhatsApp announced.
+   */
+  private async download(message: Message): Promise<Uint8Array | undefined> {
     try {
       const media = await message.downloadMedia();
-      return media ? attachment(media) : undefined;
+      return media?.data ? Buffer.from(media.data, 'base64') : undefined;
     } catch (error) {
       this.options.log.warn('could not download an attachment', { code: errorCode(error) });
       return undefined;

@@ -451,6 +451,77 @@ const expectations: Record<string, (sends: SendLine[], run: Run) => void> = {
     // The author of the flagged message hears nothing.
     expect(to(sends, person(4))).toEqual([]);
   },
+
+  'private-flood.jsonl'(sends, run) {
+    // Two strangers (061, 062) and Bilal's mum (002) write privately 8, 8 and 7 times in the first
+    // 8 seconds; at 08:00:13 Amina (003) asks in the group how to raise a concern.
+    const isSlowDown = (s: SendLine) => s.text.startsWith('You have sent me a lot of messages in a short time');
+    for (const stranger of [person(61), person(62)]) {
+      // Five answers, one note, then nothing: not even to s1-9, a minute later.
+      const told = to(sends, stranger);
+      expect(told.map(isSlowDown)).toEqual([false, false, false, false, false, true]);
+    }
+    // The group's answer jumps the private replies still waiting: it goes within the global gap.
+    const [answer, ...more] = sends.filter(inGroup);
+    expect(more).toEqual([]);
+    expect(answer!.quotedId).toBe('c1');
+    expect(at(answer!) - (START_MS + 13_000)).toBeLessThanOrEqual(1000);
+    // Over her limit, Bilal's mum still gets her report's receipt, the safeguarding advice and her
+    // note's receipt; b8 is not answered, b9, an hour later, is.
+    const told = to(sends, person(2));
+    expect(told.slice(0, 6).map(isSlowDown)).toEqual([false, false, false, false, false, true]);
+    const reference = referenceIn(told[6]!.text)!;
+    expect(told.slice(6).map((s) => s.text.split(/[.,]/)[0])).toEqual([
+      'Got it',
+      'If anyone is in immediate danger',
+      `Note added to report ${reference}`,
+      "I couldn't find anything in the school's code of conduct about that",
+    ]);
+    expect(told.at(-1)!.quotedId).toBe('b9');
+    expect(run.emails).toEqual([expect.objectContaining({ reportId: reference, subject: expect.stringMatching(/^URGENT/) })]);
+  },
+
+  'attachments.jsonl'(sends, run) {
+    // Three flags (002: a picture, 004: an EXE called invoice.pdf, 005: a video announced as 14 MB),
+    // then 004 forwards 21 messages (a PDF named invoice.pdf.exe, five pictures, plain text) and 21 notes.
+    const mailOf = (reference: string) => parseMail(readFileSync(path.join(run.storage, 'outbox', `${reference}.eml`), 'utf8'));
+    const told = (who: string) => to(sends, who).map((s) => s.text);
+    expect(sends.filter(inGroup)).toEqual([]);
+    expect(run.emails).toHaveLength(4);
+
+    const [picture] = told(person(2));
+    expect(picture).toContain('Attached for the school: "attachment-1.jpg" (1 KB).');
+    const pictureMail = mailOf(referenceIn(picture!)!);
+    expect(pictureMail.attachments.map((a) => [a.filename, a.contentType])).toEqual([['attachment-1.jpg', 'image/jpeg']]);
+
+    const [exe, ...forwarded] = told(person(4));
+    expect(exe).toContain('Not attached: "invoice.pdf" (application/pdf, 1 KB), because it is not a picture, PDF document, audio or video');
+    const exeMail = mailOf(referenceIn(exe!)!);
+    expect(exeMail.attachments).toEqual([]);
+    expect(exeMail.text).toContain('Attachment: not attached, because it is not a picture, PDF document, audio or video');
+
+    const [video] = told(person(5));
+    expect(video).toContain('Not attached: "clip.mp4" (video/mp4, 14.0 MB), because with it the report\'s files would come to more than 10 MB');
+    expect(mailOf(referenceIn(video!)!).attachments).toEqual([]);
+
+    // The forwards: one report, five files, the sixth one too many, the 21st message and 21st note refused out loud.
+    const reference = referenceIn(forwarded[0]!)!;
+    expect(forwarded[0]).toContain('Attached for the school: "invoice.pdf" (1 KB).');
+    expect(forwarded[5]).toContain('Not attached: "attachment-6" (image/jpeg, 1 KB), because the report already has 5 files');
+    expect(forwarded[20]).toMatch(new RegExp(`^Not added: report ${reference} already has 20 messages`));
+    expect(forwarded.filter((t) => t.startsWith('Note added'))).toHaveLength(20);
+    expect(forwarded[41]).toMatch(new RegExp(`^Not added: report ${reference} already has 20 notes`));
+    const mail = mailOf(reference);
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      ['invoice.pdf', 'application/pdf'],
+      ...[2, 3, 4, 5].map((n) => [`attachment-${n}.jpg`, 'image/jpeg']),
+    ]);
+    expect(mail.text).toMatch(/Message 6, verbatim[^]*Attachment: not attached, because the report already has 5 files/);
+    expect(mail.text).toContain('Message 20, verbatim');
+    expect(mail.text).not.toContain('Message 21, verbatim');
+    expect(mail.text).toContain('| note 20');
+    expect(mail.text).not.toContain('note 21');
+  },
 };
 
 /** Each scenario runs once; its tests share the run (and its storage folder, removed at the end). */

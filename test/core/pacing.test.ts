@@ -5,7 +5,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../src/config/load.js';
+import { Activity } from '../../src/core/activity.js';
+import { SimulatedClock } from '../../src/core/clock.js';
+import type { Outgoing } from '../../src/core/events.js';
+import { seededRandom } from '../../src/core/random.js';
 import { createLogger } from '../../src/services/logger.js';
+import { Pacer } from '../../src/services/pacing.js';
 import { createSimulation } from '../../src/cli/simulation.js';
 import { scenarioLine, type OutputLine } from '../../src/transports/simulator.js';
 import { GROUP, PARENT, START, groupLine, message, person, startBot, type TestBot } from '../support/bot.js';
@@ -31,8 +36,10 @@ const bots: TestBot[] = [];
 afterEach(async () => {
   while (bots.length) await bots.pop()!.close();
 });
-async function start(options: Parameters<typeof startBot>[0] = {}): Promise<TestBot> {
-  const bot = await startBot(options);
+/** Pacing is measured here, so the limit on private replies (test/features/private-flood.test.ts) is lifted. */
+const unlimited = { privateReplies: { perPerson: 1000 } };
+async function start(options: { config?: object } = {}): Promise<TestBot> {
+  const bot = await startBot({ config: { ...unlimited, ...options.config } });
   bots.push(bot);
   return bot;
 }
@@ -158,7 +165,62 @@ describe('repeatable runs', () => {
     const again = await run(1);
     const other = await run(2);
     expect(again).toEqual(one);
-    expect(other.map((s) => [s.chat, s.text, s.quotedId])).toEqual(one.map((s) => [s.chat, s.text, s.quotedId]));
+    // Which chat's message is ready first may change with the jitter; each chat's own do not.
+    const byChat = (sends: Send[]) =>
+      [...new Set(sends.map((s) => s.chat))].sort().map((chat) => sends.filter((s) => s.chat === chat).map((s) => [s.text, s.quotedId]));
+    expect(other).toHaveLength(one.length);
+    expect(byChat(other)).toEqual(byChat(one));
     expect(other.map((s) => s.at)).not.toEqual(one.map((s) => s.at));
+  });
+});
+
+describe('group chats before private ones', () => {
+  /** The Pacer alone on a simulated clock, with the default gaps and jitter; what it delivered, and when. */
+  function pacer() {
+    const fail = (error: unknown) => {
+      throw error;
+    };
+    const clock = new SimulatedClock(START, new Activity(), fail);
+    const sent: Array<{ chat: string; text: string; at: number }> = [];
+    const deliver = async (out: Outgoing) => void sent.push({ chat: out.chat, text: out.text, at: clock.now().getTime() });
+    const p = new Pacer(pacing, clock, seededRandom(1), deliver, fail);
+    return { clock, sent, send: (chat: string, text: string) => p.send({ chat, text }) };
+  }
+
+  it("sends a group's message within the global gap however many private ones wait, and still loses none", async () => {
+    const { clock, sent, send } = pacer();
+    const senders = [P1, P2, P3, person(14)];
+    for (let i = 0; i < 75; i++) for (const from of senders) send(from, `${from} ${i}`);
+    await clock.advanceBy(20_000);
+    const asked = clock.now().getTime();
+    send(GROUP, 'the group');
+    await clock.advanceBy(pacing.globalGapMs);
+    const group = sent.find((s) => s.chat === GROUP);
+    expect(group).toBeDefined();
+    expect(group!.at - asked).toBeLessThanOrEqual(pacing.globalGapMs);
+
+    await clock.runOn(3_600_000);
+    expect(sent).toHaveLength(301);
+    // The private replies keep their order in each chat and the global gap holds across all.
+    for (const from of senders) {
+      expect(sent.filter((s) => s.chat === from).map((s) => s.text)).toEqual(Array.from({ length: 75 }, (_, i) => `${from} ${i}`));
+    }
+    for (let i = 1; i < sent.length; i++) expect(sent[i]!.at - sent[i - 1]!.at).toBeGreaterThanOrEqual(pacing.globalGapMs);
+    // Nor were the private ones held back beyond their own chat's gaps (and one turn of the others).
+    const slowest = 75 * (pacing.perChatGapMs + pacing.jitterMs) + senders.length * pacing.globalGapMs;
+    expect(sent.at(-1)!.at - START.getTime()).toBeLessThanOrEqual(slowest);
+  });
+
+  it('a group keeps its own gap: priority never sends two of its messages closer than the chat gap', async () => {
+    const { clock, sent, send } = pacer();
+    for (let i = 0; i < 20; i++) send(P1, `private ${i}`);
+    send(GROUP, 'g1');
+    send(GROUP, 'g2');
+    await clock.runOn(3_600_000);
+    const group = sent.filter((s) => s.chat === GROUP);
+    expect(group.map((s) => s.text)).toEqual(['g1', 'g2']);
+    expect(group[0]!.at).toBe(START.getTime());
+    expect(group[1]!.at - group[0]!.at).toBeGreaterThanOrEqual(pacing.perChatGapMs);
+    expect(group[1]!.at - group[0]!.at).toBeLessThanOrEqual(pacing.perChatGapMs + pacing.jitterMs + pacing.globalGapMs);
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { looksUrgent } from '../../src/core/triage.js';
@@ -9,9 +9,10 @@ import { looksUrgent } from '../../src/core/triage.js';
  */
 interface Sample { text: string; reason?: string; urgent: boolean; kind: string }
 
-function load(part: 'tune' | 'holdout'): Sample[] {
-  const file = fileURLToPath(new URL(`../data/safeguarding-${part}.jsonl`, import.meta.url));
-  return readFileSync(file, 'utf8')
+const dataFile = (part: string) => fileURLToPath(new URL(`../data/safeguarding-${part}.jsonl`, import.meta.url));
+
+function load(part: 'tune' | 'fresh'): Sample[] {
+  return readFileSync(dataFile(part), 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => {
@@ -24,8 +25,11 @@ function load(part: 'tune' | 'holdout'): Sample[] {
     });
 }
 
+// Everything the patterns were tuned on: the first tuning part, the part once held out (looked at,
+// so spent as a held-out set and merged in), and phrasings and hard negatives written while tuning.
 const tune = load('tune');
-const holdout = load('holdout');
+// A blind held-out set, written by someone who never saw the patterns. Optional: absent until written.
+const fresh = existsSync(dataFile('fresh')) ? load('fresh') : undefined;
 const urgentCount = (samples: Sample[]) => samples.filter((s) => s.urgent).length;
 
 function score(samples: Sample[]) {
@@ -47,33 +51,36 @@ function score(samples: Sample[]) {
 }
 
 describe('looksUrgent: the labelled safeguarding set', () => {
-  it('has at least 100 urgent and 300 ordinary phrasings, with a held-out part that shares none of them', () => {
-    const all = [...tune, ...holdout];
-    expect(urgentCount(all)).toBeGreaterThanOrEqual(100);
-    expect(all.length - urgentCount(all)).toBeGreaterThanOrEqual(300);
-    expect(urgentCount(holdout)).toBeGreaterThanOrEqual(30);
-    expect(holdout.length - urgentCount(holdout)).toBeGreaterThanOrEqual(80);
-    const tuned = new Set(tune.map((s) => s.text.toLowerCase()));
-    expect(holdout.filter((s) => tuned.has(s.text.toLowerCase())).map((s) => s.text)).toEqual([]);
+  it('has at least 300 urgent and 600 ordinary phrasings to tune on, none twice', () => {
+    expect(urgentCount(tune)).toBeGreaterThanOrEqual(300);
+    expect(tune.length - urgentCount(tune)).toBeGreaterThanOrEqual(600);
+    const texts = tune.map((s) => s.text.toLowerCase());
+    expect(texts.filter((text, i) => texts.indexOf(text) !== i)).toEqual([]);
   });
 
-  // The goal is recall >= 0.95 and precision >= 0.90 on wording never tuned on. The tuning part
-  // reaches it; the held-out part does not yet (recall 0.50 when it was first run, and it was not
-  // tuned on since): its floor below only keeps it from getting worse, and the gap is an open task.
-  const goals = [
-    ['tuning', tune, { precision: 0.9, recall: 0.95 }],
-    ['held-out', holdout, { precision: 0.9, recall: 0.5 }],
-  ] as const;
-  for (const [part, samples, floor] of goals) {
-    it(`reaches precision >= ${floor.precision} and recall >= ${floor.recall} on the ${part} part`, () => {
-      const { precision, recall, wrong } = score(samples);
-      if (precision < floor.precision || recall < floor.recall) {
-        console.log(`${part} part: precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}\n  ${wrong.join('\n  ')}`);
-      }
-      expect(precision).toBeGreaterThanOrEqual(floor.precision);
-      expect(recall).toBeGreaterThanOrEqual(floor.recall);
-    });
-  }
+  // The goal is recall >= 0.95 and precision >= 0.90 on wording never tuned on. The tuning part is
+  // no measure of that (the patterns were written against it); the blind part below is.
+  it('reaches precision >= 0.9 and recall >= 0.95 on the tuning part', () => {
+    const { precision, recall, wrong } = score(tune);
+    if (precision < 0.9 || recall < 0.95) {
+      console.log(`tuning part: precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}\n  ${wrong.join('\n  ')}`);
+    }
+    expect(precision).toBeGreaterThanOrEqual(0.9);
+    expect(recall).toBeGreaterThanOrEqual(0.95);
+  });
+
+  // The goal on this blind set is precision 0.90 and recall 0.95; its first measurement was
+  // precision 0.926, recall 0.676 (2026-12-01), so recall is short of it and the floor below only
+  // keeps it from getting worse. This set is now spent for tuning too: whoever improves the
+  // patterns next needs a new blind set, written by someone who has not seen them.
+  const freshFloor = { precision: 0.9, recall: 0.65 };
+  (fresh ? it : it.skip)(`reaches precision >= ${freshFloor.precision} and recall >= ${freshFloor.recall} on the blind fresh part`, () => {
+    const { precision, recall, wrong } = score(fresh!);
+    console.log(`fresh part: precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)} (${urgentCount(fresh!)} urgent of ${fresh!.length})`);
+    if (precision < freshFloor.precision || recall < freshFloor.recall) console.log(`fresh part misses:\n  ${wrong.join('\n  ')}`);
+    expect(precision).toBeGreaterThanOrEqual(freshFloor.precision);
+    expect(recall).toBeGreaterThanOrEqual(freshFloor.recall);
+  });
 });
 
 describe('looksUrgent: reports that went out as ordinary', () => {
@@ -83,6 +90,16 @@ describe('looksUrgent: reports that went out as ordinary', () => {
     'I know which class your daughter is in. Watch your back.',
   ])('%s', (text) => {
     expect(looksUrgent([text])).toBe(true);
+  });
+
+  it.each([
+    'this homework is killing me',
+    "I'll murder him if he loses another jumper lol",
+    "she's missing her PE kit",
+    'the kids were hurt that the party was cancelled',
+    'Can someone pick up my son? He is at the gates',
+  ])('stays ordinary: %s', (text) => {
+    expect(looksUrgent([text])).toBe(false);
   });
 
   it('reads the reason when the message itself looks harmless', () => {
@@ -103,6 +120,10 @@ describe('looksUrgent: hostile input', () => {
     'a stranger, never reaching a child': 'older man asked the a the '.repeat(10_000),
     'sentence ends only': '.!?'.repeat(70_000),
     'curly quotes and text-speak': '’u ur n 2 ’s '.repeat(20_000),
+    'a carer, never reaching a victim': 'his dad said that the '.repeat(10_000),
+    'missing signs without a child': 'phone off since 9pm please share '.repeat(5_000),
+    'ages and times': '10yo 3:15 y7 '.repeat(20_000),
+    'menace with no child addressed': 'i will be at the gates waiting '.repeat(8_000),
   };
   it.each(Object.entries(hostile))('%s', (_name, text) => {
     const started = performance.now();

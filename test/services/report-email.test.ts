@@ -285,17 +285,19 @@ describe('hidden characters', () => {
 // Attachments.
 
 describe('attachment file names', () => {
+  // The file is a JPEG (its bytes said so when it was stored): its name ends in .jpg, whatever it was.
   it.each([
-    ['../../etc/passwd', '_.._etc_passwd'],
-    ['..\\..\\Windows\\win.ini', '_.._Windows_win.ini'],
-    ['.htaccess', 'htaccess'],
+    ['../../etc/passwd', '_.._etc_passwd.jpg'],
+    ['..\\..\\Windows\\win.ini', '_.._Windows_win.jpg'],
+    ['.htaccess', 'htaccess.jpg'],
     ['  ...hidden.jpg', 'hidden.jpg'],
-    ['invoice\u202Egpj.exe', 'invoice_gpj.exe'],
+    ['invoice\u202Egpj.exe', 'invoice_gpj.jpg'],
     ['photo\r\nContent-Type: text/html.jpg', 'photo__Content-Type: text_html.jpg'],
     ['👨‍👩‍👧 party.jpg', '👨‍👩‍👧 party.jpg'],
-    ['\u200B', 'attachment-1'],
-    ['', 'attachment-1'],
-    [undefined, 'attachment-1'],
+    ['holiday.JPG', 'holiday.jpg'],
+    ['\u200B', 'attachment-1.jpg'],
+    ['', 'attachment-1.jpg'],
+    [undefined, 'attachment-1.jpg'],
   ])('%j is attached as %j, and shown as that, quoted', (filename, expected) => {
     const { text, attachments } = render(flagReport({}, { media: { mimetype: 'image/jpeg', filename, file: '/storage/media/x.jpg' } }));
     expect(attachments.map((a) => a.filename)).toEqual([expected]);
@@ -308,15 +310,67 @@ describe('attachment file names', () => {
     expect(name.endsWith('a.jpeg')).toBe(true);
   });
 
-  it('a type that is not a plain type/subtype goes as application/octet-stream', () => {
+  it('a type that is not a plain type/subtype is shown as application/octet-stream, and a file of it is not attached', () => {
     const { text, attachments } = render(
       flagReport({}, { media: { mimetype: 'image/jpeg\r\nX-Evil: 1', filename: 'x.jpg', file: '/storage/media/x.jpg' } }),
     );
-    expect(attachments[0]!.contentType).toBe('application/octet-stream');
-    expect(text).toContain('Attachment: application/octet-stream, attached to this email');
+    expect(attachments).toEqual([]);
+    expect(text).toContain('Attachment: not attached, because it is not a picture, PDF document, audio or video');
+    expect(text).toContain('gave it as application/octet-stream, under the file name:\n| x.jpg\n');
+    expect(text).not.toContain('X-Evil');
     const unread = render(flagReport({}, { media: { mimetype: 'text/plain\nTimes flagged: 4' } })).text;
     expect(unread).toContain('Attachment: application/octet-stream, which the bot could not read');
     expect(unread).not.toContain('Times flagged: 4');
+  });
+});
+
+describe('what the school is told of each attachment', () => {
+  const pdf = { mimetype: 'application/pdf', file: '/storage/media/R-260105-AB12-1.pdf', bytes: 48_213 };
+
+  it('a PDF whose name said .exe goes out as a PDF, named .pdf', () => {
+    const { attachments, text } = render(flagReport({}, { media: { ...pdf, filename: 'invoice.pdf.exe' } }));
+    expect(attachments).toEqual([{ filename: 'invoice.pdf', path: pdf.file, contentType: 'application/pdf' }]);
+    expect(text).toContain('Attachment: application/pdf, attached to this email under the file name:\n| invoice.pdf\n');
+  });
+
+  it('a file kept before types were checked, of a type no report may carry, is not attached', () => {
+    const exe = { mimetype: 'application/x-msdownload', filename: 'invoice.pdf', file: '/storage/media/R-260105-AB12-1.pdf', bytes: 9_000 };
+    const { attachments, text } = render(flagReport({}, { media: exe }));
+    expect(attachments).toEqual([]);
+    expect(text).toContain('Attachment: not attached, because it is not a picture, PDF document, audio or video');
+    expect(text).toContain('gave it as application/x-msdownload, 9 KB, under the file name:\n| invoice.pdf\n');
+  });
+
+  it.each([
+    ['type', 'it is not a picture, PDF document, audio or video, the only kinds of file sent on to the school'],
+    ['too-big', "with it the report's files would come to more than 10 MB, the most one report carries"],
+    ['too-many', 'the report already has 5 files, the most one report carries'],
+    ['size-unknown', 'WhatsApp did not say how large it is, so it was not downloaded'],
+    ['unreadable', 'it could not be downloaded from WhatsApp'],
+  ] as const)('left out (%s): says so, and why, in the bot\'s words', (leftOut, why) => {
+    const media = { mimetype: 'video/mp4', filename: 'Because the bot says so.mp4', bytes: 14_200_000, leftOut };
+    const { attachments, text } = render(flagReport({}, { media }));
+    expect(attachments).toEqual([]);
+    expect(text).toContain(
+      `Attachment: not attached, because ${why}. The sender's phone gave it as video/mp4, 14.2 MB, under the file name:\n| Because the bot says so.mp4\nText, word for word:`,
+    );
+  });
+
+  it('a forward of several messages says, for each, which file is attached and which was left out', () => {
+    const report = forwardReport();
+    report.messages = [
+      { text: 'one', media: { ...pdf, filename: 'letter.pdf' } },
+      { text: 'two', media: { mimetype: 'application/x-msdownload', filename: 'setup.exe', bytes: 120_000, leftOut: 'type' } },
+      { text: 'three' },
+      { text: 'four', media: { mimetype: 'image/jpeg', filename: 'attachment-4', leftOut: 'size-unknown' } },
+    ];
+    const { attachments, text } = render(report);
+    expect(attachments.map((a) => a.filename)).toEqual(['letter.pdf']);
+    const blocks = text.split(/\n(?=Message \d, verbatim)/).slice(1);
+    expect(blocks[0]).toMatch(/Attachment: application\/pdf, attached to this email under the file name:\n\| letter\.pdf/);
+    expect(blocks[1]).toMatch(/Attachment: not attached, because it is not a picture.*application\/x-msdownload, 120 KB/);
+    expect(blocks[2]).not.toContain('Attachment');
+    expect(blocks[3]).toMatch(/Attachment: not attached, because WhatsApp did not say how large it is.*image\/jpeg, under/);
   });
 });
 

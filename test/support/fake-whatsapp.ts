@@ -12,6 +12,7 @@ import type {
   Message,
   MessageContent,
   MessageId,
+  MessageMedia,
   MessageSendOptions,
   MessageTypes,
   WAState,
@@ -367,6 +368,8 @@ export class FakeWhatsApp {
   readonly deletedForEveryone: string[] = [];
   /** Groups the bot left, in order. */
   readonly left: string[] = [];
+  /** The labels of the attachments downloaded, in order: what the bot fetched, and so what it did not. */
+  readonly downloads: string[] = [];
 
   constructor(options: { wid: string }) {
     this.wid = options.wid;
@@ -407,6 +410,28 @@ export class FakeWhatsApp {
         if (everyone) this.deletedForEveryone.push(id);
       },
     } as Message);
+  }
+
+  /**
+   * A message's attachment as whatsapp-web.js gives it: `hasMedia`, the type, name and size
+   * WhatsApp Web announces in the raw message (size as the file's unless given; null: not
+   * announced), and a download that records `label` in `downloads`.
+   */
+  media(
+    label: string,
+    file: { mimetype: string; data: Buffer; filename?: string; size?: number | null },
+  ): Pick<Message, 'hasMedia' | 'rawData' | 'downloadMedia'> {
+    const { mimetype, data, filename } = file;
+    const size = file.size === null ? {} : { size: file.size ?? data.length };
+    return {
+      hasMedia: true,
+      rawData: { mimetype, filename, ...size },
+      downloadMedia: async () => {
+        this.downloads.push(label);
+        // MessageMedia is a class of fields only; the library's constructor would load puppeteer.
+        return { mimetype, data: data.toString('base64'), filename, filesize: data.length } as MessageMedia;
+      },
+    };
   }
 
   /** Text sends, with their options, to one chat. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
-  attachment,
+  describedMedia,
   groupEvent,
   membershipEvent,
   membershipIds,
@@ -43,12 +43,12 @@ const inPrivate = (fields: Partial<MessageFields> = {}): MessageFields => ({
 
 describe('messageIds: which messages the bot sees, and the ids to resolve', () => {
   it('a group message names its author, and is in a group', () => {
-    expect(messageIds(inGroup())).toEqual({ author: PARENT, mentions: [], inGroup: true });
+    expect(messageIds(inGroup())).toEqual({ author: PARENT, mentions: [] });
   });
 
   it('a private message names its sender, who is also the chat', () => {
-    expect(messageIds(inPrivate())).toEqual({ author: PARENT, mentions: [], inGroup: false });
-    expect(messageIds(inPrivate({ from: PARENT_LID }))).toEqual({ author: PARENT_LID, mentions: [], inGroup: false });
+    expect(messageIds(inPrivate())).toEqual({ author: PARENT, mentions: [] });
+    expect(messageIds(inPrivate({ from: PARENT_LID }))).toEqual({ author: PARENT_LID, mentions: [] });
   });
 
   it('lists the mentioned ids, whether given as strings or as id objects', () => {
@@ -109,7 +109,7 @@ describe('messageEvent', () => {
   });
 
   it('a forward is marked forwarded, and carries its attachment', () => {
-    const media = { mimetype: 'image/jpeg', filename: undefined, dataBase64: 'AAAA' };
+    const media = { mimetype: 'image/jpeg', filename: undefined, size: 3, download: async () => undefined };
     const event = messageEvent(inPrivate({ isForwarded: true }), { from: PARENT, mentions: [], media });
     expect(event).toMatchObject({ forwarded: true, media });
   });
@@ -139,7 +139,7 @@ describe('quoted messages', () => {
 
   it('keeps the id, the resolved author, the name, text, time and attachment', () => {
     const quoted = inGroup({ author: PARENT_LID, body: 'you are all idiots', rawData: { notifyName: 'Alex' } });
-    const media = { mimetype: 'image/png', dataBase64: 'iVBO' };
+    const media = { mimetype: 'image/png', size: 3, download: async () => undefined };
     expect(quotedMessage(quoted, { from: OTHER_PARENT, media })).toEqual({
       id: `false_${GROUP}_3EB0A1_${PARENT}`,
       from: OTHER_PARENT,
@@ -155,27 +155,33 @@ describe('quoted messages', () => {
   });
 });
 
-describe('attachment', () => {
-  const MAX_BYTES = 16 * 1024 * 1024;
+describe('an attachment, as the message announces it', () => {
+  const nothing = async () => undefined;
 
-  it('keeps the type, the name and the data', () => {
-    expect(attachment({ mimetype: 'application/pdf', data: 'JVBERi0=', filename: 'letter.pdf' })).toEqual({
-      mimetype: 'application/pdf',
-      filename: 'letter.pdf',
-      dataBase64: 'JVBERi0=',
-    });
-    expect(attachment({ mimetype: 'image/jpeg', data: '/9j/', filename: null }).filename).toBeUndefined();
+  it('keeps the type, the name and the size WhatsApp gives, and downloads nothing', async () => {
+    let downloads = 0;
+    const download = async () => {
+      downloads += 1;
+      return new Uint8Array([0x25, 0x50, 0x44, 0x46]);
+    };
+    const media = describedMedia(inPrivate({ hasMedia: true, rawData: { mimetype: 'application/pdf', filename: 'letter.pdf', size: 48_213 } }), download);
+    expect(media).toMatchObject({ mimetype: 'application/pdf', filename: 'letter.pdf', size: 48_213 });
+    expect(downloads).toBe(0);
+    expect(await media!.download()).toEqual(new Uint8Array([0x25, 0x50, 0x44, 0x46]));
+    expect(downloads).toBe(1);
   });
 
-  it('keeps the data up to 16 MiB, and drops it above', () => {
-    const upTo = 'A'.repeat(Math.floor(MAX_BYTES / 0.75));
-    const above = 'A'.repeat(Math.floor(MAX_BYTES / 0.75) + 4);
-    expect(attachment({ mimetype: 'video/mp4', data: upTo }).dataBase64).toBe(upTo);
-    expect(attachment({ mimetype: 'video/mp4', data: above, filename: 'clip.mp4' })).toEqual({
-      mimetype: 'video/mp4',
-      filename: 'clip.mp4',
-      dataBase64: undefined,
-    });
+  it('a message without media has none', () => {
+    expect(describedMedia(inPrivate({ rawData: { mimetype: 'image/jpeg', size: 10 } }), nothing)).toBeUndefined();
+  });
+
+  it.each([undefined, 0, -5, 1.5, '2000', Number.NaN, 2 ** 60])('a size of %p is no size: the file stays unknown', (size) => {
+    expect(describedMedia(inPrivate({ hasMedia: true, rawData: { mimetype: 'video/mp4', size } }), nothing)!.size).toBeUndefined();
+  });
+
+  it('a type or name that is not text is none: the type is then application/octet-stream', () => {
+    const media = describedMedia(inPrivate({ hasMedia: true, rawData: { mimetype: 42, filename: { x: 1 }, size: 10 } }), nothing);
+    expect(media).toMatchObject({ mimetype: 'application/octet-stream', filename: undefined, size: 10 });
   });
 });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import type { Message } from 'whatsapp-web.js';
 import winston from 'winston';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -297,6 +298,82 @@ describe('a forward in a private chat', () => {
     expect(text(sent[0]!)).toMatch(/^Got it\./);
     expect(h.app.reports.all()).toHaveLength(1);
     expect(wa.sentTo(GROUP)).toHaveLength(0);
+  });
+});
+
+describe('attachments: downloaded only where a report needs them', () => {
+  const STRANGER = person(77);
+  const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0xff, 0xd9]);
+  const picture = (wa: FakeWhatsApp, extra: { size?: number | null } = {}) =>
+    groupMessage(GROUP, OTHER_PARENT, '', wa.media('posted picture', { mimetype: 'image/jpeg', data: JPEG, ...extra }));
+  const replyTo = (quoted: Message, body: string) => groupMessage(GROUP, PARENT, body, { hasQuotedMsg: true, getQuotedMessage: async () => quoted });
+
+  async function scene(post: (wa: FakeWhatsApp) => Message[]) {
+    const wa = worldWithGroup();
+    const h = await connectedSteward(wa);
+    for (const message of post(wa)) wa.current.emitMessage(message);
+    await h.settle();
+    await h.clock.advanceBy(60_000);
+    return { wa, h, told: wa.sentTo(PARENT).map(text).join('\n') };
+  }
+
+  it('a !flag on a picture downloads it, once, and the report keeps it', async () => {
+    const { wa, h, told } = await scene((wa) => {
+      const posted = picture(wa);
+      return [posted, replyTo(posted, '!flag offensive picture')];
+    });
+    expect(wa.downloads).toEqual(['posted picture']);
+    expect(h.app.reports.all()[0]!.messages[0]!.media).toMatchObject({ mimetype: 'image/jpeg', bytes: JPEG.length });
+    expect(told).toContain('Attached for the school: "attachment-1.jpg" (1 KB).');
+  });
+
+  it('a picture posted in the group, and a reply to it that is not a flag, download nothing', async () => {
+    const { wa, h } = await scene((wa) => {
+      const posted = picture(wa);
+      return [posted, replyTo(posted, 'haha so true')];
+    });
+    expect(wa.downloads).toEqual([]);
+    expect(h.app.reports.all()).toEqual([]);
+  });
+
+  it('a !flag on a file announced as 14 MB downloads nothing, and the reporter is told why', async () => {
+    const { wa, told } = await scene((wa) => {
+      const posted = picture(wa, { size: 14_000_000 });
+      return [posted, replyTo(posted, '!flag offensive picture')];
+    });
+    expect(wa.downloads).toEqual([]);
+    expect(told).toContain('Not attached: "attachment-1" (image/jpeg, 14.0 MB), because with it the report\'s files would come to more than 10 MB');
+  });
+
+  it('a !flag on a file WhatsApp gives no size for downloads nothing', async () => {
+    const { wa, told } = await scene((wa) => {
+      const posted = picture(wa, { size: null });
+      return [posted, replyTo(posted, '!flag offensive picture')];
+    });
+    expect(wa.downloads).toEqual([]);
+    expect(told).toContain('because WhatsApp did not say how large it is, so it was not downloaded');
+  });
+
+  it("a member's forwarded picture is downloaded; a stranger's, or a member's ordinary private picture, is not", async () => {
+    const { wa, h } = await scene((wa) => [
+      privateMessage(STRANGER, '', { isForwarded: true, ...wa.media("stranger's forward", { mimetype: 'image/jpeg', data: JPEG }) }),
+      privateMessage(OTHER_PARENT, 'here is my photo', wa.media('ordinary private picture', { mimetype: 'image/jpeg', data: JPEG })),
+      privateMessage(PARENT, '', { isForwarded: true, ...wa.media("member's forward", { mimetype: 'image/jpeg', data: JPEG }) }),
+    ]);
+    expect(wa.downloads).toEqual(["member's forward"]);
+    expect(h.app.reports.all()).toHaveLength(1);
+  });
+
+  it('a download that fails leaves the file out, and the reporter is told', async () => {
+    const { wa, told } = await scene((wa) => {
+      const posted = groupMessage(GROUP, OTHER_PARENT, '', {
+        ...wa.media('posted picture', { mimetype: 'image/jpeg', data: JPEG }),
+        downloadMedia: () => Promise.reject(new Error('Evaluation failed')),
+      });
+      return [posted, replyTo(posted, '!flag offensive picture')];
+    });
+    expect(wa.downloads).toEqual([]);
+    expect(told).toContain('because it could not be downloaded from WhatsApp');
   });
 });
 
