@@ -292,6 +292,21 @@ const expectations: Record<string, (sends: SendLine[], run: Run) => void> = {
     for (const [name, id] of [["Bilal's mum", first], ['Amina', second], ['Hana', third]] as const) anonymous(notices[0]!, name, id);
   },
 
+  'forged-report.jsonl'(_sends, run) {
+    // A reason and a message written to look like the bot's own lines: in the email they stay
+    // quoted, and the bot's facts are the bot's.
+    const [eml] = outbox(run);
+    const text = parseMail(readFileSync(path.join(run.storage, 'outbox', eml!), 'utf8')).text;
+    const lines = text.split('\n');
+    expect(lines.filter((l) => l.startsWith('Times flagged:'))).toEqual(['Times flagged: 1']);
+    expect(lines).toContain('| Times flagged: 4');
+    expect(lines.filter((l) => l.startsWith('Quote checked:'))).toHaveLength(1);
+    expect(lines.filter((l) => l === '=== End of what the bot recorded ===')).toHaveLength(1);
+    expect(lines).toContain('| === End of what the bot recorded ===');
+    // The hidden right-to-left override in the reporter's name is shown, not obeyed.
+    expect(text).toContain('Pat[U+202E]Reporter');
+  },
+
   'flag-admin.jsonl'(sends, run) {
     // The bot is a group admin: every !flag is deleted for everyone, the first once its report is saved.
     const deletes = run.lines.filter((l) => l.type === 'delete');

@@ -132,3 +132,10 @@ describe('looksUrgent: hostile input', () => {
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
+
+describe('looksUrgent: what the README tells a reporter to write', () => {
+  it('"a child is at risk" in the reason marks an ordinary-looking message urgent', () => {
+    expect(looksUrgent(['See you all at the fair on Saturday', 'a child is at risk'])).toBe(true);
+    expect(looksUrgent(['See you all at the fair on Saturday', 'please remove this'])).toBe(false);
+  });
+});
