@@ -1,6 +1,6 @@
 # Parent Group Steward: the bot and Debian's Chromium, run as a non-root user.
 # Build:  docker build -t parent-group-steward .
-# Run:    docker run -d --name steward --restart unless-stopped --memory 1g \
+# Run:    docker run -d --name steward --restart unless-stopped --memory 1g --stop-timeout 30 \
 #           -v steward-storage:/app/storage parent-group-steward
 # Link:   docker logs -f steward   (scan the QR code; it is also saved in the volume as whatsapp-qr.png)
 
@@ -16,7 +16,7 @@ RUN npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends chromium fonts-liberation \
+ && apt-get install -y --no-install-recommends chromium fonts-liberation tini \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production \
@@ -31,4 +31,7 @@ RUN mkdir -p /app/storage && chown node:node /app/storage
 USER node
 VOLUME /app/storage
 HEALTHCHECK --interval=60s --timeout=10s --start-period=120s --retries=3 CMD ["node", "dist/main.js", "health"]
+# tini is PID 1: it passes docker stop's SIGTERM to the bot (which finishes its write and closes
+# Chromium) and reaps Chromium's helper processes, which Node as PID 1 would leave as zombies.
+ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "dist/main.js", "start"]

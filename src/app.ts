@@ -12,7 +12,7 @@ import { Messages } from './core/messages.js';
 import type { LanguageModel } from './core/model.js';
 import type { Random } from './core/random.js';
 import { Router } from './core/router.js';
-import type { Services } from './core/services.js';
+import type { PersonAliases, Services } from './core/services.js';
 import { Speaker } from './core/speaker.js';
 import { adminControls } from './features/admin.js';
 import { asking } from './features/ask.js';
@@ -20,6 +20,7 @@ import { concerns } from './features/concern.js';
 import { flag, rememberGroupMessages, share } from './features/flag.js';
 import { forwardedReports } from './features/forward.js';
 import { ignoreOwnMessages, membership, PrivateContacts } from './features/groups.js';
+import { handledOnce } from './features/handled-once.js';
 import { help } from './features/help.js';
 import { operatorControls } from './features/operators.js';
 import { privacy } from './features/privacy.js';
@@ -54,6 +55,8 @@ export interface App {
   readonly services: Services;
   readonly reports: Reports;
   readonly outbox: Outbox;
+  /** One person's two WhatsApp ids, kept in the store: for the WhatsApp transport. */
+  readonly aliases: PersonAliases;
   stop(): Promise<void>;
 }
 
@@ -115,6 +118,7 @@ export async function createApp(parts: AppParts): Promise<App> {
     mailMode: mailer.mode,
     reports,
     seen: new SeenMessages(config.reports.seenCacheHours * 3_600_000),
+    handled: store,
     chats: parts.chats,
     self: { id: config.bot.id },
     model,
@@ -125,6 +129,7 @@ export async function createApp(parts: AppParts): Promise<App> {
   const concern = concerns(seconds(config.concern.cooldownSeconds));
   const ask = asking(config.school, seconds(config.ask.cooldownSeconds), concern.answer);
   const features: Feature[] = [
+    handledOnce(),
     reportNotices(services, mailer.mode === 'files' ? outboxFolder : undefined),
     ignoreOwnMessages(),
     contacts.feature,
@@ -151,6 +156,8 @@ export async function createApp(parts: AppParts): Promise<App> {
     services,
     reports,
     outbox,
+    // Counted as the bot's work, so a simulated clock waits for the write as it does for a send.
+    aliases: { phoneOf: (lid) => store.phoneOf(lid), rememberAliases: (pairs) => activity.track(() => store.rememberAliases(pairs)) },
     handle: (event) => activity.track(() => router.handle(event)),
     async stop() {
       await activity.idle();

@@ -2,11 +2,15 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createApp } from '../app.js';
 import type { LoadedConfig } from '../config/load.js';
+import { fill, type Templates } from '../config/templates.js';
 import { SystemClock } from '../core/clock.js';
+import type { ChatActions } from '../core/events.js';
+import type { ChatId, GroupId, PersonId } from '../core/ids.js';
 import { errorCode, type Logger } from '../core/log.js';
 import { Heartbeat } from '../services/health.js';
 import { closeLogger, createLogger } from '../services/logger.js';
 import { WhatsAppTransport, whatsappTimings } from '../transports/whatsapp.js';
+import type { AccountStop } from '../transports/whatsapp-failures.js';
 import { clearStaleBrowserLocks, createWhatsAppClient, whatsappFolders } from '../transports/whatsapp-client.js';
 
 async function showQr(qr: string, file: string, log: Logger): Promise<void> {
@@ -22,12 +26,47 @@ async function showQr(qr: string, file: string, log: Logger): Promise<void> {
   }
 }
 
-/** `npm start`: the bot on a real WhatsApp number, until SIGTERM or SIGINT. */
+/** How long a shutdown may take before the process ends regardless (docker stop -t 30 leaves room for it). */
+const SHUTDOWN_LIMIT_MS = 25_000;
+
+/**
+ * The bot's own handling of signals and stray rejections (puppeteer's is switched off in
+ * browserOptions): a signal finishes the current write and closes Chromium, a second one while
+ * that runs does not cut it short, and a rejection nobody handled does not end the process.
+ */
+export function ownProcessEvents(
+  proc: Pick<NodeJS.EventEmitter, 'on'>,
+  handlers: { shutdown: (signal: string) => void; strayRejection: (reason: unknown) => void },
+): void {
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) proc.on(signal, () => handlers.shutdown(signal));
+  proc.on('unhandledRejection', (reason: unknown) => handlers.strayRejection(reason));
+}
+
+/** Tells each operator why the bot stopped, through the old client while it can still send. Resolves to how many were told. */
+export async function tellOperatorsStopped(
+  stop: AccountStop,
+  send: (chat: ChatId, text: string) => Promise<boolean>,
+  operators: PersonId[],
+  templates: Templates,
+): Promise<number> {
+  const text =
+    stop === 'DEPRECATED_VERSION' ? templates.operatorWhatsAppOutdated : fill(templates.operatorWhatsAppBlocked, { reason: stop });
+  let told = 0;
+  for (const operator of operators) if (await send(operator, text)) told += 1;
+  return told;
+}
+
+/** `npm start`: the bot on a real WhatsApp number, until SIGTERM, SIGINT or SIGHUP. */
 export async function runWhatsApp(loaded: LoadedConfig): Promise<void> {
   const { config } = loaded;
   const log = createLogger({ level: config.log.level, dir: config.storage.dir });
   const clock = new SystemClock((error) => log.error('timer failed', { code: errorCode(error) }));
   let transport: WhatsAppTransport | undefined;
+  const chats: ChatActions = {
+    deleteForEveryone: (chat: ChatId, id: string) => transport!.deleteForEveryone(chat, id),
+    leaveGroup: (chat: GroupId) => transport!.leaveGroup(chat),
+    sendTrouble: () => transport?.sendTrouble(),
+  };
   const app = await createApp({
     config,
     templates: loaded.templates,
@@ -35,10 +74,7 @@ export async function runWhatsApp(loaded: LoadedConfig): Promise<void> {
     random: Math.random,
     log,
     deliver: (out) => transport!.send(out),
-    chats: {
-      deleteForEveryone: (chat, id) => transport!.deleteForEveryone(chat, id),
-      leaveGroup: (chat) => transport!.leaveGroup(chat),
-    },
+    chats,
   });
   const heartbeat = new Heartbeat(config.storage.dir, clock, app.outbox);
   const qrFile = path.join(config.storage.dir, 'whatsapp-qr.png');
@@ -47,6 +83,14 @@ export async function runWhatsApp(loaded: LoadedConfig): Promise<void> {
     clock,
     log,
     timings: whatsappTimings(config),
+    aliases: app.aliases,
+    webVersion: config.whatsapp.webVersion,
+    onAccountStopped: async (stop, _line, send) => {
+      // The transport has written the line to the terminal; the operators hear it if WhatsApp still lets the bot send.
+      const told = send ? await tellOperatorsStopped(stop, send, config.bot.operator, loaded.templates) : 0;
+      log.info('operators told the bot has stopped', { told, of: config.bot.operator.length });
+      void shutdown(`WhatsApp ${stop}`, 1);
+    },
     onQr: (qr) => void showQr(qr, qrFile, log).catch((error: unknown) => log.error('could not show the QR code', { code: errorCode(error) })),
     onState: (state) => {
       heartbeat.setWhatsApp(state);
@@ -55,18 +99,30 @@ export async function runWhatsApp(loaded: LoadedConfig): Promise<void> {
   });
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
+  async function shutdown(why: string, exitCode = 0): Promise<void> {
+    if (stopping) {
+      log.info(`${why}: already finishing pending work`);
+      return;
+    }
     stopping = true;
-    log.info(`${signal}: finishing pending work and closing the browser`);
+    log.info(`${why}: finishing pending work and closing the browser`);
+    // A browser that will not close must not keep the process up past docker's SIGKILL anyway.
+    setTimeout(() => process.exit(exitCode || 1), SHUTDOWN_LIMIT_MS).unref();
     heartbeat.stop();
     await transport!.stop();
     await app.stop();
     await closeLogger(log);
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+    process.exit(exitCode);
+  }
+  ownProcessEvents(process, {
+    shutdown: (signal) => void shutdown(signal),
+    strayRejection: (reason) => {
+      // whatsapp-web.js leaves some of its promises unawaited (a destroy() after a disconnect, its
+      // page callbacks): one failing means its client is in an unknown state, not that the bot must end.
+      log.error('stray rejection; rebuilding the WhatsApp client', { code: errorCode(reason) });
+      transport?.restart(`A stray error from WhatsApp Web (${errorCode(reason)}).`);
+    },
+  });
 
   log.info(`Parent Group Steward starting; storage in ${config.storage.dir}`);
   heartbeat.start();

@@ -76,6 +76,8 @@ const configShape = z.strictObject({
     batchWindowSeconds: seconds.max(600),
     /** Joins that keep trickling in cannot hold a welcome back longer than this. */
     maxDelaySeconds: seconds.max(3600),
+    /** The most people one welcome mentions; more newcomers at once get one welcome naming no one. */
+    maxMentions: z.number().int().min(1).max(256),
   }),
   rules: z.strictObject({ cooldownSeconds: seconds }),
   concern: z.strictObject({ cooldownSeconds: seconds }),
@@ -83,6 +85,12 @@ const configShape = z.strictObject({
   commands: z.strictObject({ cooldownSeconds: seconds }),
   /** One answer to a question per person in a group per this time; more go to them privately. */
   ask: z.strictObject({ cooldownSeconds: seconds }),
+  /**
+   * A group message WhatsApp delivers longer than this after it was sent (it was sent while the
+   * bot was offline) gets no answer in the group: the conversation has moved on. Reports and
+   * admin commands are still taken, however late.
+   */
+  replies: z.strictObject({ lateMessageMinutes: z.number().min(1).max(7 * 24 * 60) }),
   /**
    * Replies one person's private chat may get in the window; past that, one note asking them to
    * slow down, then no answers for the quiet time. Reports and notices are never held back.
@@ -150,6 +158,24 @@ const configShape = z.strictObject({
     /** Reconnecting waits this long at first, doubling up to the longest. */
     firstRetrySeconds: z.number().min(1).max(600),
     longestRetrySeconds: z.number().min(1).max(3600),
+    /** A hidden id (…@lid) WhatsApp could not resolve to a number is asked about again only after this long. */
+    lookupRetryMinutes: z.number().min(1).max(7 * 24 * 60),
+    /** After the login is accepted, how long WhatsApp Web may take to load before its browser is rebuilt. */
+    readyTimeoutSeconds: z.number().min(10).max(3600),
+    /** How often the bot asks WhatsApp Web whether it is still connected, and how long it waits for the answer. */
+    livenessCheckSeconds: z.number().min(5).max(3600),
+    livenessTimeoutSeconds: z.number().min(1).max(600),
+    /** A version such as "2.3000.1023456789" to run instead of whatever WhatsApp serves today; null: the latest. */
+    webVersion: z.string().regex(/^\d+\.\d+\.\d+(-alpha)?$/, 'must be a WhatsApp Web version such as 2.3000.1023456789').nullable(),
+    /**
+     * Where a pinned version's page comes from: `local`, storage/whatsapp-cache (every version the bot
+     * loads is kept there); `remote`, webVersionRemotePath with {version} filled in; `none`, no cache.
+     */
+    webVersionCache: z.enum(['local', 'remote', 'none']),
+    webVersionRemotePath: z.string().trim().url().refine((url) => url.includes('{version}'), 'must contain {version}'),
+  }).refine((w) => w.webVersionCache !== 'remote' || w.webVersion !== null, {
+    message: 'a remote webVersionCache needs a webVersion to fetch',
+    path: ['webVersion'],
   }),
   storage: z.strictObject({ dir: text }),
   log: z.strictObject({ level: z.enum(['error', 'warn', 'info', 'debug']) }),

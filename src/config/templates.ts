@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 export const templateKeys = [
-  'footer', 'officeClause', 'officeClauseWithPhone', 'welcome', 'intro', 'rules', 'rulesFull',
+  'footer', 'officeClause', 'officeClauseWithPhone', 'welcome', 'welcomeEveryone', 'intro', 'rules', 'rulesFull',
   'rulesPointer', 'concern', 'concernPointer', 'help', 'privacy', 'privacyModelOff',
   'privacyOperatorUnknown', 'paused', 'pausedAlready', 'resumed', 'resumedAlready', 'status',
   'statusActive', 'statusPaused', 'on', 'off', 'mailModeSmtp', 'mailModeFiles', 'welcomeSet',
@@ -28,7 +28,7 @@ export const templateKeys = [
   'approveDone', 'leaveList', 'leaveUnknown', 'leaveDone', 'leaveFailed', 'groupLine', 'groupAwaiting', 'slowDown',
   'attachmentAdded', 'attachmentNotAdded', 'attachmentWhyType', 'attachmentWhyTooBig', 'attachmentWhyTooMany',
   'attachmentWhySizeUnknown', 'attachmentWhyUnreadable', 'emailAttachmentLeftOut', 'forwardFull', 'forwardNoteFull',
-  'forwardNoteCut',
+  'forwardNoteCut', 'operatorWhatsAppBlocked', 'operatorWhatsAppOutdated', 'statusSendTrouble',
 ] as const;
 
 export type TemplateKey = (typeof templateKeys)[number];

@@ -12,6 +12,11 @@ export interface EventState {
   command?: ParsedCommand;
   /** People who have just joined the group, as the membership feature worked out. */
   newcomers?: PersonId[];
+  /**
+   * WhatsApp delivered the message late: it was sent while the bot was offline, longer ago than
+   * `replies.lateMessageMinutes`. The group hears no answer to it.
+   */
+  late?: boolean;
 }
 
 /** The bot's features as a person meets them, for !help and the welcome. */

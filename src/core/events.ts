@@ -88,11 +88,20 @@ export interface Outgoing {
   quotedId?: string;
 }
 
-/** What the bot may do to chats besides writing in them. */
+/** Sends WhatsApp refused for good: how many, and the last one's time and error code. */
+export interface SendTrouble {
+  count: number;
+  lastCode: string;
+  lastAt: Date;
+}
+
+/** What the bot may do to chats besides writing in them, and what it knows of its sends. */
 export interface ChatActions {
   /** Deletes a message for everyone; WhatsApp allows it to a group's admins. Throws when it did not happen. */
   deleteForEveryone(chat: ChatId, messageId: string): Promise<void>;
   leaveGroup(chat: GroupId): Promise<void>;
+  /** Undefined while every send went through (the simulator's always do). */
+  sendTrouble(): SendTrouble | undefined;
 }
 
 /** What the core needs from WhatsApp or the simulator: nothing more. */

@@ -14,6 +14,13 @@ export interface CommandSpec {
   operatorOnly?: boolean;
   /** Still answered while an admin has paused the bot in the group. */
   whilePaused?: boolean;
+  /**
+   * Let go in a group when the message came late (see `EventState.late`): an answer posted long
+   * after the question only interrupts. Commands that change something (!pause, !welcome, !flag)
+   * do not set this: what an admin or a reporter asked for while the bot was offline still
+   * stands, and the bot does it as soon as it hears of it.
+   */
+  skipLate?: boolean;
 }
 
 /** The context a command's handler gets: always a message, already parsed. */

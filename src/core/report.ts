@@ -56,7 +56,7 @@ export interface Report {
     sentAt?: string;
     /** Set when the admins were told the report went out. */
     adminsNotified?: boolean;
-    /** When retrying began, if not at creation (a failed report queued again by hand). */
+    /** When retrying began, if not at creation (a failed report queued again by hand, a report sent while the bot was offline). */
     queuedAt?: string;
   };
 }
@@ -75,6 +75,8 @@ export interface FlagInput {
   reporter: Reporter;
   reason: string;
   verified: boolean;
+  /** When the reporter sent the !flag; WhatsApp may hand it over late. Absent: now. */
+  at?: Date;
 }
 
 export interface ForwardInput {
@@ -82,6 +84,8 @@ export interface ForwardInput {
   media?: Media;
   reporter: Reporter;
   groups: string[];
+  /** When the reporter forwarded it; WhatsApp may hand it over late. Absent: now. */
+  at?: Date;
 }
 
 export type ReportResult =

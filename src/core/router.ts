@@ -78,6 +78,7 @@ export class Router {
       if (event.kind === 'message') {
         const command = readCommand(text);
         if (command) state.command = command;
+        if (this.isLate(event.at)) state.late = true;
       }
       await this.run(createContext(event, text, state, this.catalogue, this.services, log), 0);
     } catch (error) {
@@ -109,7 +110,14 @@ export class Router {
       return ctx.tell(from, ctx.say('adminOnly', { command: name, groupName: groupLabel(ctx) }));
     }
     if (ctx.group?.paused && !spec.whilePaused) return;
+    if (spec.skipLate && ctx.state.late && !isPrivateMessage(ctx)) return;
     await feature.handle(ctx as CommandContext);
+  }
+
+  /** Sent longer ago than `replies.lateMessageMinutes`. A time of 0 is WhatsApp giving none: not known to be late. */
+  private isLate(sentAt: Date): boolean {
+    const sent = sentAt.getTime();
+    return sent > 0 && this.services.clock.now().getTime() - sent > this.services.config.replies.lateMessageMinutes * 60_000;
   }
 
   private async unknownCommand(ctx: Context, name: string): Promise<void> {

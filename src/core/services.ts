@@ -25,6 +25,27 @@ export interface GroupRecord {
   approved: boolean;
   /** Who added the bot, while an operator has not yet been told about the group. */
   awaitingNotice?: { by?: PersonId };
+  /**
+   * The member list came whole from WhatsApp's own list of the group, not pieced together from
+   * messages and joins. Only then may a later list's unknown members be welcomed as newcomers:
+   * after a failed read, a record made from one message would count the whole group as new.
+   */
+  fullyRead?: boolean;
+}
+
+/**
+ * One person's two WhatsApp ids: the hidden one (`…@lid`) they are known by until their number
+ * resolves, and the phone-number one (`…@c.us`). Kept on disk, so a person keeps one id here
+ * across restarts even when WhatsApp cannot resolve them again.
+ */
+export interface PersonAliases {
+  /** The phone-number id a hidden id is known to stand for. */
+  phoneOf(lid: PersonId): PersonId | undefined;
+  /**
+   * Remembers pairs, and renames each hidden id to its phone-number id in every group record, so
+   * one person is one member and one admin. Written before it resolves.
+   */
+  rememberAliases(pairs: ReadonlyArray<{ lid: PersonId; phone: PersonId }>): Promise<void>;
 }
 
 /** The groups the bot is in, as the features read and change them. */
@@ -47,6 +68,15 @@ export interface SeenMessages {
   matches(chat: ChatId, id: string, text: string | undefined, now: Date): boolean;
 }
 
+/**
+ * The messages the bot has handled, kept on disk for a while: WhatsApp hands messages over again
+ * after a reconnect or a restart, and none may be answered or reported twice.
+ */
+export interface HandledMessages {
+  /** Records the message as handled before it resolves; false when it was handled before. */
+  claimMessage(chat: ChatId, id: string, sentAt: Date, now: Date): Promise<boolean>;
+}
+
 /** Everything a feature may use besides its context. Services implement these; core never imports them. */
 export interface Services {
   config: Config;
@@ -59,6 +89,7 @@ export interface Services {
   mailMode: 'smtp' | 'files';
   reports: ReportDesk;
   seen: SeenMessages;
+  handled: HandledMessages;
   chats: ChatActions;
   /** The bot's own WhatsApp id: configured for the simulator, learnt from WhatsApp once connected. */
   self: { id: PersonId };

@@ -8,6 +8,14 @@ function update(ctx: Context, change: (group: GroupRecord) => void): Promise<Gro
 
 const adminCommand = { where: 'group', adminOnly: true, whilePaused: true } as const;
 
+/** A line about sends WhatsApp refused for good, only when there were some. */
+function sendTroubleLine(ctx: Context): string {
+  const trouble = ctx.services.chats.sendTrouble();
+  if (!trouble) return '';
+  const time = trouble.lastAt.toISOString().slice(0, 16).replace('T', ' ');
+  return `\n${ctx.say('statusSendTrouble', { count: trouble.count, time: `${time} UTC`, code: trouble.lastCode })}`;
+}
+
 /** Admin controls for one group. Admin status comes from WhatsApp's group data, never from names or text. */
 export function adminControls(): CommandFeature[] {
   const pause: CommandFeature = {
@@ -25,7 +33,7 @@ export function adminControls(): CommandFeature[] {
   const status: CommandFeature = {
     name: 'status',
     help: 'helpStatus',
-    command: { names: ['status'], ...adminCommand },
+    command: { names: ['status'], ...adminCommand, skipLate: true },
     handle(ctx) {
       const group = ctx.group;
       const welcomeOn = group?.welcome ?? ctx.services.config.welcome.enabled;
@@ -37,7 +45,7 @@ export function adminControls(): CommandFeature[] {
           members: group?.members.filter((m) => m !== ctx.services.self.id).length ?? 0,
           admins: group?.admins.length ?? 0,
           mailMode: ctx.say(ctx.services.mailMode === 'smtp' ? 'mailModeSmtp' : 'mailModeFiles'),
-        }),
+        }) + sendTroubleLine(ctx),
       );
     },
   };

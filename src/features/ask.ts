@@ -53,14 +53,16 @@ export function asking(
   async function answer(ctx: Context, question: string): Promise<void> {
     const event = ctx.event;
     if (event.kind !== 'message') return;
-    if (!question.trim()) return ctx.answer(ctx.say('askHow'));
+    // Asked in a group while the bot was offline: the group has moved on, the asker still gets an answer.
+    const lateInGroup = ctx.state.late === true && isGroupId(event.chat);
+    if (!question.trim()) return lateInGroup ? undefined : ctx.answer(ctx.say('askHow'));
     if (matchConcern(question).isConcern) return answerConcern(ctx);
     const chosen = await choose(ctx, question);
     ctx.log.debug('question answered', { clauses: chosen.map((c) => c.id).join(',') || 'none' });
     const text = chosen.length
       ? ctx.say('askAnswer', { quotes: chosen.map((c) => `“${c.text}”`).join('\n') })
       : ctx.say('askNothing');
-    if (isGroupId(event.chat) && groupAnswers.check(`${event.chat} ${event.from}`, ctx.now()) !== 'first') {
+    if (lateInGroup || (isGroupId(event.chat) && groupAnswers.check(`${event.chat} ${event.from}`, ctx.now()) !== 'first')) {
       return ctx.tell(event.from, text);
     }
     await ctx.answer(text);

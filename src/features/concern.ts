@@ -24,15 +24,16 @@ export interface Concerns {
 export function concerns(cooldownMs: number): Concerns {
   const cooldown = new Cooldown(cooldownMs);
 
-  // Where the group must stay quiet (paused, or just answered twice), the parent still gets the
-  // answer, privately: a question about raising a concern is never met with silence.
+  // Where the group must stay quiet (paused, asked long ago while the bot was offline, or just
+  // answered twice), the parent still gets the answer, privately: a question about raising a
+  // concern is never met with silence.
   async function answer(ctx: Context): Promise<void> {
     const event = ctx.event;
     if (event.kind !== 'message') return;
     const text = ctx.say('concern');
     const privately = () =>
       ctx.tell(event.from, ctx.say('concernPrivately', { groupName: ctx.group?.name || 'the group', answer: text }));
-    if (ctx.group?.paused) return privately();
+    if (ctx.group?.paused || (ctx.state.late && isGroupId(event.chat))) return privately();
     const verdict = await answerUnderCooldown(ctx, cooldown, {
       key: 'concern',
       text,

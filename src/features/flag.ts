@@ -128,6 +128,7 @@ export function flag(): CommandFeature {
         reporter: { id: event.from, name: event.senderName, admin: ctx.isAdmin(event.from) },
         reason,
         verified: seen.matches(event.chat, quoted.id, quoted.text, ctx.now()),
+        at: event.at,
       });
       ctx.log.info('flag', { outcome: result.kind, report: 'report' in result ? result.report.id : undefined });
       // Recorded first: a crash between the two leaves the flag visible, never lost.

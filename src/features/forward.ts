@@ -30,6 +30,7 @@ export function forwardedReports(): Feature {
           media: event.media,
           reporter: { id: event.from, name: event.senderName, admin: groups.some((g) => g.admins.includes(event.from)) },
           groups: groups.map((g) => g.name || 'a group without a name'),
+          at: event.at,
         });
         ctx.log.info('forward', { outcome: result.kind, report: 'report' in result ? result.report.id : undefined });
         const minutes = Math.max(1, Math.round(config.reports.forwardNoteWindowSeconds / 60));

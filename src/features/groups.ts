@@ -61,16 +61,18 @@ export function membership(): Feature {
       const botId = ctx.services.self.id;
       if (event.kind === 'group') {
         const known = store.group(event.chat);
-        // The update replaces the member list: the one from before is kept to compare.
-        const knownMembers = known?.members ?? [];
+        // The update replaces the member list: the one from before is kept to compare, but only
+        // when it was itself a whole list (a record pieced together from one message is not).
+        const knownMembers = known?.fullyRead ? known.members : [];
         const group = await store.updateGroup(event.chat, (g) => {
           if (event.name !== undefined) g.name = event.name;
           g.members = [...new Set(event.members)];
           g.admins = [...new Set(event.admins)];
+          g.fullyRead = true;
           if (!known || ctx.services.config.bot.groups.includes(event.chat)) g.approved ||= approvedAtFirstSight(ctx, event.chat);
         });
         await askOperators(ctx, group);
-        // Only a group the bot already knew can have newcomers; a first look lists old members.
+        // Only a group the bot had read whole can have newcomers; a first look lists old members.
         if (event.catchUp && knownMembers.length && group.approved) {
           ctx.state.newcomers = event.members.filter((m) => m !== botId && !knownMembers.includes(m));
           if (ctx.state.newcomers.length) await next();

@@ -7,7 +7,7 @@ export function help(cooldownMs: number): CommandFeature {
   return {
     name: 'help',
     help: 'helpHelp',
-    command: { names: ['help'], where: 'any' },
+    command: { names: ['help'], where: 'any', skipLate: true },
     async handle(ctx) {
       const lines = ctx.catalogue.helpLines.map((key) => `• ${ctx.say(key)}`);
       const text = ctx.say('help', { commandLines: lines.join('\n') });

@@ -8,7 +8,7 @@ export function privacy(cooldownMs: number): CommandFeature {
   return {
     name: 'privacy',
     help: 'helpPrivacy',
-    command: { names: ['privacy'], where: 'any' },
+    command: { names: ['privacy'], where: 'any', skipLate: true },
     async handle(ctx) {
       const { config, model } = ctx.services;
       const operator = config.bot.operator.length

@@ -7,7 +7,7 @@ export function rules(cooldownMs: number): CommandFeature {
   return {
     name: 'rules',
     help: 'helpRules',
-    command: { names: ['rules'], where: 'any' },
+    command: { names: ['rules'], where: 'any', skipLate: true },
     async handle(ctx) {
       // `!rules full`, `!rules full.`, `!rules-full`: people type it every way.
       const full = /^[\s\-_:]*full\b/i.test(ctx.state.command.rest);

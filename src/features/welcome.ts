@@ -22,6 +22,7 @@ export function welcome(services: Services): Feature {
   const { clock, store, speaker, messages, config, log } = services;
   const windowMs = config.welcome.batchWindowSeconds * 1000;
   const maxDelayMs = config.welcome.maxDelaySeconds * 1000;
+  const maxMentions = config.welcome.maxMentions;
 
   async function flush(chat: GroupId): Promise<void> {
     const batch = batches.get(chat);
@@ -31,8 +32,12 @@ export function welcome(services: Services): Feature {
     // Someone who left before the welcome went out is not mentioned.
     const members = batch.members.filter((m) => group.members.includes(m));
     if (!members.length) return;
-    const text = messages.render('welcome', { mentions: mentionText(members), commands: batch.commands });
-    await speaker.post(chat, text, { mentions: members });
+    // Past the cap, one welcome that names no one: a class added at once is better served by a
+    // greeting than by dozens of phones buzzing, and several messages would flood the chat.
+    const named = members.length <= maxMentions;
+    const mentions = named ? mentionText(members) : messages.render('welcomeEveryone');
+    const text = messages.render('welcome', { mentions, commands: batch.commands });
+    await speaker.post(chat, text, named ? { mentions: members } : {});
     log.info('welcomed members', { chat: maskId(chat), count: members.length });
   }
 

@@ -13,8 +13,6 @@ export interface HealthReport {
 const BEAT_MS = 30_000;
 /** Older than this, the heartbeat means the bot has hung or stopped. */
 const STALE_MS = 3 * BEAT_MS;
-/** WhatsApp may drop for a while; this long means it is not coming back by itself. */
-const DISCONNECTED_TOO_LONG_MS = 15 * 60_000;
 /** A report should be out within hours; a day means the mail server needs a person. */
 const OUTBOX_STUCK_MS = 24 * 3_600_000;
 
@@ -82,9 +80,9 @@ export async function checkHealth(dir: string, now = new Date()): Promise<{ heal
   }
   const problems: string[] = [];
   if (now.getTime() - Date.parse(report.at) > STALE_MS) problems.push(`no heartbeat since ${report.at}`);
-  const down = report.whatsapp !== 'connected' && report.whatsapp !== 'waiting-for-qr';
-  if (down && now.getTime() - Date.parse(report.whatsappSince) > DISCONNECTED_TOO_LONG_MS) {
-    problems.push(`WhatsApp ${report.whatsapp} since ${report.whatsappSince}`);
+  // Anything but connected means a reply would not go out now: that is down, however briefly.
+  if (report.whatsapp !== 'connected') {
+    problems.push(`WhatsApp ${report.whatsapp} since ${report.whatsappSince}, so the bot cannot send`);
   }
   if (report.outbox.paused) problems.push(`report outbox paused (${report.outbox.paused})`);
   if (report.outbox.oldestQueuedAt && now.getTime() - Date.parse(report.outbox.oldestQueuedAt) > OUTBOX_STUCK_MS) {

@@ -72,7 +72,7 @@ export class Reports implements ReportDesk {
       return { kind: 'counted', report: existing };
     }
     if (this.overLimit(input.reporter.id)) return { kind: 'limited' };
-    const report = this.newReport('flag', input.reporter);
+    const report = this.newReport('flag', input.reporter, input.at);
     report.group = { id: input.group.id, name: input.group.name };
     report.verified = input.verified;
     report.reason = input.reason || undefined;
@@ -94,7 +94,7 @@ export class Reports implements ReportDesk {
       return { kind: 'added', report: open };
     }
     if (this.overLimit(input.reporter.id)) return { kind: 'limited' };
-    const report = this.newReport('forward', input.reporter);
+    const report = this.newReport('forward', input.reporter, input.at);
     report.reporterGroups = input.groups;
     report.messages = [await this.withMedia(report, input.message, input.media)];
     // The email waits for the note the reporter usually sends right after the forward.
@@ -213,21 +213,29 @@ export class Reports implements ReportDesk {
     report.urgent = looksUrgent(texts);
   }
 
-  private newReport(kind: Report['kind'], reporter: Reporter): Report {
+  /**
+   * A report made when the reporter sent their flag or forward, as far as that is known: one sent
+   * while the bot was offline says when it was sent, and its retries count from now.
+   */
+  private newReport(kind: Report['kind'], reporter: Reporter, sentAt?: Date): Report {
     const now = this.clock.now();
-    const id = this.newId(now);
+    // WhatsApp's time 0 is no time given; one ahead of this machine's clock is taken as now.
+    const made = sentAt && sentAt.getTime() > 0 && sentAt < now ? sentAt : now;
+    const id = this.newId(made);
+    const delivery: Report['delivery'] = { state: 'queued', attempts: 0, nextAttemptAt: now.toISOString() };
+    if (made !== now) delivery.queuedAt = now.toISOString();
     return {
       id,
       messageId: `<${id.toLowerCase()}.${now.getTime()}@parent-group-steward.invalid>`,
       kind,
-      createdAt: now.toISOString(),
+      createdAt: made.toISOString(),
       messages: [],
       reporter: { id: reporter.id, name: reporter.name, role: reporter.admin ? 'admin' : 'member' },
       reporterShared: false,
       notes: [],
       flaggedBy: [reporter.id],
       urgent: false,
-      delivery: { state: 'queued', attempts: 0, nextAttemptAt: now.toISOString() },
+      delivery,
     };
   }
 

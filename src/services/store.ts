@@ -1,10 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
-import type { GroupId, PersonId } from '../core/ids.js';
-import type { GroupRecord, GroupStore } from '../core/services.js';
+import type { ChatId, GroupId, PersonId } from '../core/ids.js';
+import type { GroupRecord, GroupStore, HandledMessages, PersonAliases } from '../core/services.js';
 import type { Report } from '../core/report.js';
 import { DurableJsonFile } from './durable-file.js';
+import { HandledFile } from './handled.js';
 import { lockStorage } from './lock.js';
 
 export interface StoreData {
@@ -13,10 +14,12 @@ export interface StoreData {
   reports: Report[];
   /** The groups the bot was in when its number was linked have been listed (and approved). */
   linked: boolean;
+  /** Hidden WhatsApp ids (…@lid) and the phone-number ids they stand for. */
+  aliases: Record<PersonId, PersonId>;
 }
 
 function emptyData(): StoreData {
-  return { version: 1, groups: {}, reports: [], linked: false };
+  return { version: 1, groups: {}, reports: [], linked: false, aliases: {} };
 }
 
 /**
@@ -34,7 +37,7 @@ function fromBeforeApproval(data: StoreData): void {
  * data in memory when NODE_ENV=test, and then no test would ever touch the file). Only this
  * process may use the folder while the store is open.
  */
-export class Store implements GroupStore {
+export class Store implements GroupStore, PersonAliases, HandledMessages {
   private readonly reportsById = new Map<string, Report>();
   /** Which groups each person is in (as member or admin): a private message asks it every time. */
   private readonly groupIdsByPerson = new Map<PersonId, Set<GroupId>>();
@@ -43,6 +46,7 @@ export class Store implements GroupStore {
     private readonly db: Low<StoreData>,
     readonly dir: string,
     private readonly unlock: () => Promise<void>,
+    private readonly handled: HandledFile,
   ) {
     for (const report of db.data.reports) this.reportsById.set(report.id, report);
     for (const group of Object.values(db.data.groups)) this.indexPeople(group, true);
@@ -59,7 +63,7 @@ export class Store implements GroupStore {
         fromBeforeApproval(db.data);
         db.data = { ...emptyData(), ...db.data };
       }
-      return new Store(db, dir, unlock);
+      return new Store(db, dir, unlock, await HandledFile.open(path.join(dir, 'handled-messages.txt')));
     } catch (error) {
       await unlock();
       throw error;
@@ -94,6 +98,10 @@ export class Store implements GroupStore {
     const group = this.db.data.groups[id];
     if (group) this.indexPeople(group, false);
     delete this.db.data.groups[id];
+    // A group's members are forgotten with it, their two ids too unless another group has them.
+    for (const [lid, phone] of Object.entries(this.db.data.aliases)) {
+      if (!this.groupIdsByPerson.has(phone) && !this.groupIdsByPerson.has(lid)) delete this.db.data.aliases[lid];
+    }
     await this.db.write();
   }
 
@@ -109,6 +117,26 @@ export class Store implements GroupStore {
   async markLinked(): Promise<void> {
     if (this.db.data.linked) return;
     this.db.data.linked = true;
+    await this.db.write();
+  }
+
+  phoneOf(lid: PersonId): PersonId | undefined {
+    return Object.hasOwn(this.db.data.aliases, lid) ? this.db.data.aliases[lid] : undefined;
+  }
+
+  async rememberAliases(pairs: ReadonlyArray<{ lid: PersonId; phone: PersonId }>): Promise<void> {
+    const fresh = pairs.filter((p) => p.lid !== p.phone && this.phoneOf(p.lid) !== p.phone);
+    if (!fresh.length) return;
+    const phoneOf = new Map(fresh.map((p) => [p.lid, p.phone]));
+    for (const { lid, phone } of fresh) this.db.data.aliases[lid] = phone;
+    const rename = (ids: PersonId[]) => [...new Set(ids.map((id) => phoneOf.get(id) ?? id))];
+    for (const group of Object.values(this.db.data.groups)) {
+      if (![...group.members, ...group.admins].some((id) => phoneOf.has(id))) continue;
+      this.indexPeople(group, false);
+      group.members = rename(group.members);
+      group.admins = rename(group.admins);
+      this.indexPeople(group, true);
+    }
     await this.db.write();
   }
 
@@ -168,8 +196,13 @@ export class Store implements GroupStore {
     return dropped;
   }
 
+  claimMessage(chat: ChatId, id: string, sentAt: Date, now: Date): Promise<boolean> {
+    return this.handled.claim(chat, id, sentAt, now);
+  }
+
   async close(): Promise<void> {
     await this.db.write();
+    await this.handled.close();
     await this.unlock();
   }
 }

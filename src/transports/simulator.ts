@@ -101,6 +101,10 @@ export class SimulatorTransport implements Transport {
     this.output({ type: 'leave', at: this.now().toISOString(), chat });
   }
 
+  sendTrouble(): undefined {
+    return undefined;
+  }
+
   /** Turns a scenario line (other than wait) into the core's event and hands it to the bot. */
   async feed(line: Exclude<ScenarioLine, { type: 'wait' }>): Promise<void> {
     if (!this.onEvent) throw new Error('simulator not started');

@@ -51,7 +51,7 @@ const app = await createApp({
   random: Math.random,
   log,
   deliver: async () => {},
-  chats: { deleteForEveryone: async () => {}, leaveGroup: async () => {} },
+  chats: { deleteForEveryone: async () => {}, leaveGroup: async () => {}, sendTrouble: () => undefined },
 });
 await settle();
 stages.app = await measure();

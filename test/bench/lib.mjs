@@ -83,7 +83,7 @@ export async function startBot({ label = 'bot', override, logLevel, recordTimers
     activity,
     deliver: (out) => transport.send(out),
     // Nothing in the measured mixes deletes a message or leaves a group.
-    chats: { deleteForEveryone: async () => {}, leaveGroup: async () => {} },
+    chats: { deleteForEveryone: async () => {}, leaveGroup: async () => {}, sendTrouble: () => undefined },
   });
   return {
     app,

@@ -467,6 +467,29 @@ const expectations: Record<string, (sends: SendLine[], run: Run) => void> = {
     expect(to(sends, person(4))).toEqual([]);
   },
 
+  'late.jsonl'(sends, run) {
+    // The bot comes back at 08:00 to messages sent while it was offline. In the group it answers
+    // only the concern question asked after it was back (c2), and a !rules sent then (r2): no
+    // answer there to the late question (c1) or the late !rules (r1).
+    expect(sends.filter(inGroup).map((s) => [s.quotedId, isRules(s)])).toEqual([
+      ['c2', false],
+      [undefined, true],
+    ]);
+    // Who asked the late question is answered privately, once; the replayed c1 and c2 get nothing.
+    expect(to(sends, person(2)).map((s) => s.text)).toEqual([
+      expect.stringMatching(/^You asked in Year 3 Parents how to raise a concern\./),
+    ]);
+    // The late !flag is a report, told once to the reporter (the replayed f1 is not a second one).
+    const reference = referenceIn(to(sends, person(5))[0]!.text);
+    expect(to(sends, person(5))).toHaveLength(1);
+    expect(isReportReceived(to(sends, person(5))[0]!)).toBe(true);
+    expect(run.emails.map((e) => e.reportId)).toEqual([reference]);
+    // It says when the message and the flag were sent, not when the bot heard of them.
+    const mail = parseMail(readFileSync(path.join(run.storage, 'outbox', `${reference}.eml`), 'utf8')).text;
+    expect(mail).toMatch(/Reported: 5 Jan 2026, 07:25/);
+    expect(mail).toMatch(/Sent: 5 Jan 2026, 07:20/);
+  },
+
   'private-flood.jsonl'(sends, run) {
     // Two strangers (061, 062) and Bilal's mum (002) write privately 8, 8 and 7 times in the first
     // 8 seconds; at 08:00:13 Amina (003) asks in the group how to raise a concern.

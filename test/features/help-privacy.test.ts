@@ -65,6 +65,7 @@ describe('!privacy', () => {
     // No more promised than is done: a !flag is visible unless the bot, as an admin, deletes it.
     expect(text).toMatch(/A !flag reply is seen by the whole group unless I am a group admin/);
     expect(text).toMatch(/a message forwarded to me privately is never seen by the group/);
+    expect(text).toMatch(/a fingerprint of each message's id \(not its text\) for 14 days/);
   });
 
   it('names the volunteer when an operator is configured', async () => {

@@ -117,7 +117,8 @@ describe('the limit of reports per person', () => {
     expect(toGroup(b)).toEqual([]);
 
     // An hour after the first report, there is room again.
-    await b.run({ type: 'wait', seconds: 30 * 60 }, flag(PARENT, 'm6'));
+    // A new !flag is a new message, with an id of its own: the same id again would be a replay.
+    await b.run({ type: 'wait', seconds: 30 * 60 }, { ...flag(PARENT, 'm6'), id: `flag-${PARENT}-m6-again` });
     await b.settle();
     reports = await storedReports(b.storageDir);
     expect(reports).toHaveLength(6);

@@ -17,7 +17,7 @@ import type {
   MessageTypes,
   WAState,
 } from 'whatsapp-web.js';
-import type { WhatsAppClient } from '../../src/transports/whatsapp-client.js';
+import type { BrowserGone, WhatsAppClient } from '../../src/transports/whatsapp-client.js';
 
 /**
  * A fake whatsapp-web.js client for the transport's tests. Only types come from
@@ -32,6 +32,8 @@ import type { WhatsAppClient } from '../../src/transports/whatsapp-client.js';
 
 /** puppeteer's words when DNS fails: what a volunteer with no network sees. */
 export const OFFLINE_ERROR = 'net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/';
+/** puppeteer's words for a call into a page whose browser or renderer has gone. */
+export const SESSION_CLOSED_ERROR = 'Protocol error (Runtime.callFunctionOn): Session closed. Most likely the page has been closed.';
 /** puppeteer's words when the configured Chromium is not there. */
 export const NO_BROWSER_ERROR =
   'Browser was not found at the configured executablePath (/usr/bin/chromium)';
@@ -240,6 +242,8 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
   info: ClientInfo;
   destroyed = false;
   initialized = false;
+  /** Set by crash() or emitBrowserGone(): the page is gone and every call into it fails. */
+  crashed = false;
 
   constructor(
     private readonly world: FakeWhatsApp,
@@ -273,7 +277,14 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
   }
 
   async sendMessage(chatId: string, content: MessageContent, options?: MessageSendOptions): Promise<Message> {
+    if (this.crashed) throw new Error(SESSION_CLOSED_ERROR);
     if (this.world.sendFailure) throw this.world.sendFailure;
+    const outcome = this.world.sendOutcomes.shift();
+    if (outcome === 'hang') return new Promise(() => undefined);
+    // whatsapp-web.js resolves to undefined when the page finds no such chat; its d.ts says Message.
+    if (outcome === 'no-chat') return undefined as unknown as Message;
+    if (outcome instanceof Error) throw outcome;
+    if (this.world.noLidFor.has(chatId)) throw new Error(`No LID for user ${chatId}`);
     this.world.sent.push({ client: this.number, chatId, content, options });
     return fakeMessage({
       id: messageId(chatId, { fromMe: true }),
@@ -286,6 +297,7 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
 
   async getChats(): Promise<Chat[]> {
     this.world.calls.getChats += 1;
+    if (this.world.chatsFailure) throw this.world.chatsFailure;
     return [...this.world.chats.values()];
   }
 
@@ -301,18 +313,55 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
     return this.world.messages.get(messageId) ?? (null as unknown as Message);
   }
 
+  /**
+   * One answer per id, in order, as whatsapp-web.js 1.34.7 gives them: the pair for a hidden id
+   * or a phone-number id WhatsApp can resolve, and { lid: undefined, pn: undefined } for one it
+   * cannot (its d.ts does not say so: hence the cast).
+   */
   async getContactLidAndPhone(userIds: string[]): Promise<{ lid: string; pn: string }[]> {
     this.world.calls.getContactLidAndPhone.push([...userIds]);
     if (this.world.lidLookupFailure) throw this.world.lidLookupFailure;
-    const pairs: { lid: string; pn: string }[] = [];
-    for (const lid of userIds) {
-      const pn = this.world.lidToPhone.get(lid);
-      if (pn) pairs.push({ lid, pn });
-    }
-    return pairs;
+    return userIds.map((id) => {
+      const pn = id.endsWith('@lid') ? this.world.lidToPhone.get(id) : id;
+      const lid = id.endsWith('@lid') ? id : [...this.world.lidToPhone].find(([, phone]) => phone === id)?.[0];
+      return (lid && pn ? { lid, pn } : { lid: undefined, pn: undefined }) as { lid: string; pn: string };
+    });
+  }
+
+  /** WhatsApp's connection state as the page tells it; a crashed renderer throws, a hung one never answers. */
+  async getState(): Promise<WAState> {
+    this.world.calls.getState += 1;
+    if (this.crashed) throw new Error(SESSION_CLOSED_ERROR);
+    const answer = this.world.state;
+    if (answer === 'hang') return new Promise(() => undefined);
+    if (answer instanceof Error) throw answer;
+    return answer as WAState;
+  }
+
+  async getWWebVersion(): Promise<string> {
+    return this.world.webVersion;
+  }
+
+  /**
+   * The renderer dies without a word: only the browser's own events (emitBrowserGone) or asking
+   * the page (getState) tell; every call into the page now fails as puppeteer words it.
+   */
+  crash(): void {
+    this.crashed = true;
   }
 
   // Events, each with whatsapp-web.js' own argument types.
+  emitAuthenticated(): void {
+    this.emit('authenticated');
+  }
+  emitLoadingScreen(percent: number): void {
+    this.emit('loading_screen', String(percent), 'WhatsApp');
+  }
+  /** What whatsapp-client.ts emits when puppeteer says the browser or page went away. */
+  emitBrowserGone(what: BrowserGone): void {
+    this.crashed = true;
+    this.emit('browser_gone', what);
+  }
   emitQr(qr: string): void {
     this.emit('qr', qr);
   }
@@ -351,15 +400,31 @@ export class FakeWhatsApp {
   readonly sent: SentMessage[] = [];
   /** Group (and private) chats by serialized id: what getChats() and getChatById() return. */
   readonly chats = new Map<string, Chat>();
-  /** Hidden ids (…@lid) and the phone-number ids WhatsApp resolves them to. */
+  /**
+   * Hidden ids (…@lid) and the phone-number ids WhatsApp resolves them to, both ways; a hidden
+   * id missing here is one whose lookup fails. The bot's own hidden id goes here too.
+   */
   readonly lidToPhone = new Map<string, string>();
-  readonly calls = { getChats: 0, getChatById: [] as string[], getContactLidAndPhone: [] as string[][] };
+  readonly calls = { getChats: 0, getChatById: [] as string[], getContactLidAndPhone: [] as string[][], getState: 0 };
   /** The bot's own id, as `client.info.wid` gives it. */
   wid: string;
   /** What the next clients' initialize() do, in order; once empty, they resolve. */
   readonly startOutcomes: StartOutcome[] = [];
   /** When set, sendMessage rejects with it. */
   sendFailure: Error | undefined;
+  /**
+   * What the next sends do, in order, before they succeed as usual: reject with the error, resolve
+   * with no message (the page found no such chat), or never settle (a hung page).
+   */
+  readonly sendOutcomes: Array<Error | 'no-chat' | 'hang'> = [];
+  /** Phone-number ids WhatsApp knows only by a hidden id: a send to them fails with "No LID for user". */
+  readonly noLidFor = new Set<string>();
+  /** What getState() answers: a WhatsApp state, an error to throw, or 'hang' for a page that never answers. */
+  state: `${WAState}` | 'hang' | Error = 'CONNECTED';
+  /** The WhatsApp Web version the page runs. */
+  webVersion = '2.3000.1030000000';
+  /** When set, getChats rejects with it: WhatsApp Web still loading its chats at 'ready'. */
+  chatsFailure: Error | undefined;
   /** When set, getContactLidAndPhone rejects with it. */
   lidLookupFailure: Error | undefined;
   /** Messages posted so far, by serialized id: what getMessageById() finds. */
@@ -389,12 +454,18 @@ export class FakeWhatsApp {
     return client;
   }
 
-  /** Sets a group as WhatsApp reports it: members, with the given ones as admins. */
-  setGroup(id: string, name: string, members: string[], admins: string[] = []): GroupChat {
+  /**
+   * Sets a group as WhatsApp reports it: members, with the given ones as admins. Any member may
+   * be a hidden id (…@lid), as WhatsApp lists one it cannot give a number for. An
+   * announcement-only group (only admins may send) is what whatsapp-web.js 1.34.7 calls
+   * `isReadOnly`. A group the bot has left is one without the bot among its members.
+   */
+  setGroup(id: string, name: string, members: string[], admins: string[] = [], options: { announce?: boolean } = {}): GroupChat {
     const chat = fakeGroupChat({
       id,
       name,
       participants: members.map((m) => participant(m, admins.includes(m) ? 'admin' : 'member')),
+      isReadOnly: options.announce ?? false,
       leave: async () => void this.left.push(id),
     });
     this.chats.set(id, chat);

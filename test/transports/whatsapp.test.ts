@@ -144,6 +144,7 @@ async function steward(wa: FakeWhatsApp): Promise<Harness & { app: App }> {
     chats: {
       deleteForEveryone: (chat, id) => transport!.deleteForEveryone(chat, id),
       leaveGroup: (chat) => transport!.leaveGroup(chat),
+      sendTrouble: () => transport!.sendTrouble(),
     },
   });
   transport = transportFor(base);
@@ -578,11 +579,13 @@ describe('staying connected', () => {
     expect(wa.sent).toHaveLength(2);
   });
 
-  it('re-reads only groups: private chats and groups the bot can no longer write to are left out', async () => {
+  it('re-reads every group the bot is in, announcement-only ones too; private chats and groups it has left are left out', async () => {
     const wa = worldWithGroup();
     wa.chats.set(PARENT, fakePrivateChat(PARENT, 'A parent'));
-    wa.setGroup(OTHER_GROUP, 'Old group', [ADMIN, BOT], [ADMIN]);
-    wa.chats.set(OTHER_GROUP, { ...wa.chats.get(OTHER_GROUP)!, isReadOnly: true });
+    // Only admins may send here: whatsapp-web.js 1.34.7 calls that isReadOnly.
+    wa.setGroup(OTHER_GROUP, 'Year 3 Notices', [ADMIN, BOT], [ADMIN], { announce: true });
+    // WhatsApp Web keeps a group the bot has left, without the bot among its participants.
+    wa.setGroup('120363000000000003@g.us', 'Old group', [ADMIN, PARENT], [ADMIN]);
     const h = await transportOnly(wa);
     wa.current.emitReady();
     await h.settle();
@@ -597,6 +600,7 @@ describe('staying connected', () => {
         catchUp: true,
         at: START,
       },
+      { kind: 'group', chat: OTHER_GROUP, name: 'Year 3 Notices', members: [ADMIN, BOT], admins: [ADMIN], catchUp: true, at: START },
     ]);
   });
 
@@ -654,9 +658,9 @@ describe('sending', () => {
         client: 1,
         chatId: GROUP,
         content: `Hello @${userPart(PARENT)}`,
-        options: { mentions: [PARENT], quotedMessageId: quotedId, linkPreview: false },
+        options: { mentions: [PARENT], quotedMessageId: quotedId, linkPreview: false, sendSeen: false },
       },
-      { client: 1, chatId: PARENT, content: 'Just for you', options: { linkPreview: false } },
+      { client: 1, chatId: PARENT, content: 'Just for you', options: { linkPreview: false, sendSeen: false } },
     ]);
   });
 
@@ -687,7 +691,7 @@ describe('sending', () => {
     await h.clock.advanceBy(60_000);
 
     const [welcome] = wa.sentTo(GROUP);
-    expect(welcome?.options).toEqual({ mentions: [person(50)], linkPreview: false });
+    expect(welcome?.options).toEqual({ mentions: [person(50)], linkPreview: false, sendSeen: false });
     expect(text(welcome!)).toMatch(new RegExp(`^Welcome @${userPart(person(50))} `));
   });
 });
