@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import { errorCode } from '../core/log.js';
 
 /**
  * How whatsapp-web.js and puppeteer fail, sorted into what the transport does about it. Their
@@ -70,4 +71,29 @@ export async function withDeadline<T>(clock: Clock, work: Promise<T>, ms: number
   } finally {
     cancel();
   }
+}
+
+/**
+ * A one-line description of why a start failed, for a volunteer reading the terminal, and whether
+ * trying again can help. Browser errors carry no personal data, so their first line may be shown.
+ */
+export function describeStartFailure(error: unknown): { line: string; browserMissing: boolean } {
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 160);
+  if (/Browser was not found|Could not find Chrom|ENOENT.*chrom/i.test(message)) {
+    return {
+      line: 'Chromium was not found. Install it (apt-get install chromium) or set PUPPETEER_EXECUTABLE_PATH to a Chromium or Chrome program.',
+      browserMissing: true,
+    };
+  }
+  if (/Failed to launch the browser process/i.test(message)) {
+    return { line: 'Chromium did not start (low memory, or its profile is in use by another program).', browserMissing: false };
+  }
+  const net = /net::(ERR_[A-Z_]+)/.exec(message)?.[1];
+  if (net || /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET/i.test(message)) {
+    return { line: `Cannot reach WhatsApp Web${net ? ` (${net})` : ''}: is this machine online?`, browserMissing: false };
+  }
+  if (/^(auth|ready) timeout$/i.test(message)) {
+    return { line: `WhatsApp Web did not finish loading (${message}).`, browserMissing: false };
+  }
+  return { line: `WhatsApp Web did not start (${message || errorCode(error)}).`, browserMissing: false };
 }

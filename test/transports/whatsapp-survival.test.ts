@@ -1,20 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from '@jest/globals';
-import winston from 'winston';
-import { createApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config/load.js';
-import { Activity } from '../../src/core/activity.js';
-import { SimulatedClock } from '../../src/core/clock.js';
-import type { InboundEvent } from '../../src/core/events.js';
-import type { Logger } from '../../src/core/log.js';
-import { seededRandom } from '../../src/core/random.js';
-import { createLogger } from '../../src/services/logger.js';
-import { WhatsAppTransport, whatsappTimings, type ConnectionState } from '../../src/transports/whatsapp.js';
-import type { AccountStop } from '../../src/transports/whatsapp-failures.js';
+import { describe, expect, it } from '@jest/globals';
 import { FakeWhatsApp, SESSION_CLOSED_ERROR, groupMessage, privateMessage } from '../support/fake-whatsapp.js';
+import {
+  START,
+  connectedSteward,
+  connectedTransport,
+  transportAlone,
+  type HarnessOptions,
+  type Watched,
+} from '../support/whatsapp-steward.js';
 
 /*
  * Months on a real number: the browser dies, the page hangs, a start never finishes, WhatsApp
@@ -28,129 +21,14 @@ const ADMIN = '447700900001@c.us';
 const PARENT = '447700900002@c.us';
 const PARENT_LID = '98765432109876@lid';
 const OPERATOR = '447700900077@c.us';
-const START = new Date('2026-01-05T08:00:00Z');
 const SECOND = 1_000;
 const MINUTE = 60_000;
 
-interface LogLine {
-  level: string;
-  message: string;
-  [key: string]: unknown;
-}
-
-interface Stopped {
-  stop: AccountStop;
-  line: string;
-  couldSend: boolean;
-}
-
-interface Harness {
-  wa: FakeWhatsApp;
-  clock: SimulatedClock;
-  lines: LogLine[];
-  states: ConnectionState[];
-  events: InboundEvent[];
-  stopped: Stopped[];
-  transport: WhatsAppTransport;
-  timerErrors: unknown[];
-  app?: App;
-  storageDir?: string;
-  settle(): Promise<void>;
-}
-
-const open: Harness[] = [];
-afterEach(async () => {
-  for (const h of open.splice(0)) {
-    await h.transport.stop();
-    await h.app?.stop();
-    if (h.storageDir) await rm(h.storageDir, { recursive: true, force: true });
-  }
-});
-
-function capturingLogger(): { log: Logger; lines: LogLine[] } {
-  const log = createLogger({ level: 'debug', consoleLevel: 'silent' });
-  const lines: LogLine[] = [];
-  const stream = new Writable({
-    objectMode: true,
-    write(info: LogLine, _encoding, done) {
-      lines.push({ ...info });
-      done();
-    },
-  });
-  log.add(new winston.transports.Stream({ stream }));
-  log.silent = false;
-  return { log, lines };
-}
-
 /**
- * The transport on the fake client and simulated time; with `app`, the real app wired as
- * cli/start.ts does. `onStopped` plays what start.ts does when WhatsApp stops the account: tell
+ * Every log line kept; `operator` plays what start.ts does when WhatsApp stops the account: tell
  * the operator if it still can.
  */
-async function harness(wa: FakeWhatsApp, options: { app?: boolean; start?: boolean } = {}): Promise<Harness> {
-  const { log, lines } = capturingLogger();
-  const activity = new Activity();
-  const timerErrors: unknown[] = [];
-  const clock = new SimulatedClock(START, activity, (error) => timerErrors.push(error));
-  const storageDir = options.app ? await mkdtemp(path.join(tmpdir(), 'steward-survival-')) : undefined;
-  const loaded = loadConfig(storageDir ? { BOT_STORAGE_DIR: storageDir } : {});
-  let transport: WhatsAppTransport | undefined;
-  const app = options.app
-    ? await createApp({
-        config: loaded.config,
-        templates: loaded.templates,
-        clock,
-        random: seededRandom(1),
-        log,
-        activity,
-        deliver: (out) => transport!.send(out),
-        chats: {
-          deleteForEveryone: (chat, id) => transport!.deleteForEveryone(chat, id),
-          leaveGroup: (chat) => transport!.leaveGroup(chat),
-          sendTrouble: () => transport!.sendTrouble(),
-        },
-      })
-    : undefined;
-  const h: Harness = {
-    wa,
-    clock,
-    lines,
-    states: [],
-    events: [],
-    stopped: [],
-    timerErrors,
-    app,
-    storageDir,
-    transport: undefined as unknown as WhatsAppTransport,
-    async settle() {
-      await activity.idle();
-      await clock.advanceBy(0);
-      await activity.idle();
-    },
-  };
-  transport = new WhatsAppTransport({
-    createClient: wa.createClient,
-    clock,
-    log,
-    timings: whatsappTimings(loaded.config),
-    onState: (state) => h.states.push(state),
-    onAccountStopped: async (stop, line, send) => {
-      h.stopped.push({ stop, line, couldSend: Boolean(send) });
-      if (send) await send(OPERATOR, `stopped: ${stop}`);
-    },
-  });
-  h.transport = transport;
-  open.push(h);
-  if (options.start !== false) await transport.start(app ? (event) => app.handle(event) : async (event) => void h.events.push(event));
-  return h;
-}
-
-async function connected(wa: FakeWhatsApp, options: { app?: boolean } = {}): Promise<Harness> {
-  const h = await harness(wa, options);
-  wa.current.emitReady();
-  await h.settle();
-  return h;
-}
+const SEEN: HarnessOptions = { logLevel: 'debug', operator: OPERATOR };
 
 function world(): FakeWhatsApp {
   const wa = new FakeWhatsApp({ wid: BOT });
@@ -159,10 +37,10 @@ function world(): FakeWhatsApp {
 }
 
 const text = (content: unknown) => (typeof content === 'string' ? content : '');
-const warnings = (h: Harness) => h.lines.filter((l) => l.level === 'warn' || l.level === 'error').map((l) => l.message);
+const warnings = (h: Watched) => h.lines.filter((l) => l.level === 'warn' || l.level === 'error').map((l) => l.message);
 
 /** After the first back-off the transport has built a second client; this makes it ready. */
-async function reconnect(h: Harness): Promise<void> {
+async function reconnect(h: Watched): Promise<void> {
   await h.clock.advanceBy(5 * SECOND);
   expect(h.wa.clients).toHaveLength(2);
   h.wa.current.emitReady();
@@ -177,7 +55,7 @@ describe('a dead browser is noticed', () => {
     ['page-crashed', 'the renderer crashes'],
     ['page-closed', 'the page is closed'],
   ] as const)('%s (%s): the client is thrown away, health says disconnected, and a new one connects', async (what, _how) => {
-    const h = await connected(world());
+    const h = await connectedTransport(world(), SEEN);
     const first = h.wa.current;
 
     first.emitBrowserGone(what);
@@ -191,7 +69,7 @@ describe('a dead browser is noticed', () => {
   });
 
   it('a renderer that dies silently is found by the state check within a minute, and rebuilt', async () => {
-    const h = await connected(world());
+    const h = await connectedTransport(world(), SEEN);
     const first = h.wa.current;
     first.crash();
 
@@ -206,7 +84,7 @@ describe('a dead browser is noticed', () => {
 
   it('a page that hangs is given 30 s to answer the state check, then rebuilt', async () => {
     const wa = world();
-    const h = await connected(wa);
+    const h = await connectedTransport(wa, SEEN);
     wa.state = 'hang';
 
     await h.clock.advanceBy(MINUTE + 29 * SECOND);
@@ -223,7 +101,7 @@ describe('a dead browser is noticed', () => {
 
   it('a healthy page is asked once a minute and left alone', async () => {
     const wa = world();
-    const h = await connected(wa);
+    const h = await connectedTransport(wa, SEEN);
     await h.clock.advanceBy(10 * MINUTE);
     expect(wa.calls.getState).toBe(10);
     expect(wa.clients).toHaveLength(1);
@@ -232,7 +110,7 @@ describe('a dead browser is noticed', () => {
 
   it('three checks in a row that are not CONNECTED rebuild the client', async () => {
     const wa = world();
-    const h = await connected(wa);
+    const h = await connectedTransport(wa, SEEN);
     wa.state = 'OPENING';
     await h.clock.advanceBy(2 * MINUTE);
     expect(wa.clients[0]!.destroyed).toBe(false);
@@ -242,7 +120,7 @@ describe('a dead browser is noticed', () => {
   });
 
   it('restart() (a stray rejection from the library) rebuilds the client', async () => {
-    const h = await connected(world());
+    const h = await connectedTransport(world(), SEEN);
     h.transport.restart('A stray error from WhatsApp Web (TypeError).');
     await h.settle();
     expect(h.wa.clients[0]!.destroyed).toBe(true);
@@ -254,7 +132,7 @@ describe('a dead browser is noticed', () => {
 describe('a send cut off by a closed session', () => {
   it('is kept, and sent by the new client once it is connected', async () => {
     const wa = world();
-    const h = await connected(wa);
+    const h = await connectedTransport(wa, SEEN);
     wa.sendOutcomes.push(new Error(SESSION_CLOSED_ERROR));
 
     let done = false;
@@ -276,7 +154,7 @@ describe('a send cut off by a closed session', () => {
 
   it('a reply the bot owes a parent survives a page crash during its send', async () => {
     const wa = world();
-    const h = await connected(wa, { app: true });
+    const h = await connectedSteward(wa, SEEN);
     wa.sendOutcomes.push(new Error('Protocol error (Runtime.callFunctionOn): Target closed'));
 
     wa.current.emitMessage(groupMessage(GROUP, PARENT, '!rules'));
@@ -300,7 +178,7 @@ describe('a send cut off by a closed session', () => {
 describe('a send whose result says it did not happen', () => {
   it('a chat WhatsApp Web cannot find is an error with a code, not a success, and !status tells it', async () => {
     const wa = world();
-    const h = await connected(wa);
+    const h = await connectedTransport(wa, SEEN);
     wa.sendOutcomes.push('no-chat');
 
     await expect(h.transport.send({ chat: GROUP, text: 'hello' })).rejects.toMatchObject({ code: 'ENOCHAT' });
@@ -310,7 +188,7 @@ describe('a send whose result says it did not happen', () => {
 
   it('"No LID for user" is permanent: one try, a code, no retry', async () => {
     const wa = world();
-    const h = await connected(wa);
+    const h = await connectedTransport(wa, SEEN);
     wa.noLidFor.add(PARENT);
     await expect(h.transport.send({ chat: PARENT, text: 'hello' })).rejects.toMatchObject({ code: 'ENOLID' });
     expect(warnings(h)).toEqual([]);
@@ -319,7 +197,7 @@ describe('a send whose result says it did not happen', () => {
 
   it('a transient failure is tried again after 2 s and 4 s, on the clock', async () => {
     const wa = world();
-    const h = await connected(wa);
+    const h = await connectedTransport(wa, SEEN);
     const evaluation = () => new Error('Evaluation failed: TypeError: Cannot read properties of undefined');
     wa.sendOutcomes.push(evaluation(), evaluation());
 
@@ -338,7 +216,7 @@ describe('a send whose result says it did not happen', () => {
 
   it('a transient failure that goes on is given up after four tries and counted', async () => {
     const wa = world();
-    const h = await connected(wa);
+    const h = await connectedTransport(wa, SEEN);
     for (let i = 0; i < 4; i += 1) wa.sendOutcomes.push(new Error('Evaluation failed'));
     const sending = h.transport.send({ chat: GROUP, text: 'hello' });
     const outcome = expect(sending).rejects.toMatchObject({ code: 'ESENDFAILED' });
@@ -350,7 +228,7 @@ describe('a send whose result says it did not happen', () => {
 
   it('!status tells an admin how many messages WhatsApp refused, and the last code', async () => {
     const wa = world();
-    const h = await connected(wa, { app: true });
+    const h = await connectedSteward(wa, SEEN);
     // What start.ts wires in: the transport's record reaches !status through the chat actions.
     Object.assign(h.app!.services.chats, { sendTrouble: () => h.transport.sendTrouble() });
     wa.sendOutcomes.push('no-chat');
@@ -371,7 +249,7 @@ describe('replies go to the chat the message came from', () => {
     wa.lidToPhone.set(PARENT_LID, PARENT);
     // Sending to the number fails as whatsapp-web.js 1.34 does for a person it knows only by hidden id.
     wa.noLidFor.add(PARENT);
-    const h = await connected(wa);
+    const h = await connectedTransport(wa, SEEN);
 
     wa.current.emitMessage(privateMessage(PARENT_LID, 'hello'));
     await h.settle();
@@ -385,7 +263,7 @@ describe('replies go to the chat the message came from', () => {
     const wa = world();
     wa.lidToPhone.set(PARENT_LID, PARENT);
     wa.noLidFor.add(PARENT);
-    const h = await connected(wa, { app: true });
+    const h = await connectedSteward(wa, SEEN);
 
     // !status from a non-admin is answered privately.
     wa.current.emitMessage(groupMessage(GROUP, PARENT_LID, '!status'));
@@ -397,7 +275,7 @@ describe('replies go to the chat the message came from', () => {
   });
 
   it('never marks the chat as seen', async () => {
-    const h = await connected(world());
+    const h = await connectedTransport(world(), SEEN);
     await h.transport.send({ chat: GROUP, text: 'hello' });
     expect(h.wa.sent[0]!.options).toMatchObject({ sendSeen: false });
   });
@@ -407,7 +285,7 @@ describe('a start that never finishes', () => {
   it('a client whose initialize() never settles is rebuilt after 5 minutes', async () => {
     const wa = world();
     wa.startOutcomes.push('hang');
-    const h = await harness(wa, { start: false });
+    const h = await transportAlone(wa, { ...SEEN, start: false });
     // start() waits on initialize(), which never settles here.
     void h.transport.start(async (event) => void h.events.push(event));
     await h.settle();
@@ -422,7 +300,7 @@ describe('a start that never finishes', () => {
 
   it("a login that never reaches 'ready' is rebuilt 5 minutes after the last progress, which is logged", async () => {
     const wa = world();
-    const h = await harness(wa);
+    const h = await transportAlone(wa, SEEN);
     wa.current.emitAuthenticated();
     await h.clock.advanceBy(4 * MINUTE);
     wa.current.emitLoadingScreen(40);
@@ -438,7 +316,7 @@ describe('a start that never finishes', () => {
 
   it('a QR code waiting to be scanned is not a stuck start', async () => {
     const wa = world();
-    const h = await harness(wa);
+    const h = await transportAlone(wa, SEEN);
     wa.current.emitQr('2@abc');
     await h.clock.advanceBy(60 * MINUTE);
     expect(wa.clients).toHaveLength(1);
@@ -446,7 +324,7 @@ describe('a start that never finishes', () => {
   });
 
   it('logs the WhatsApp Web version at ready, so that it can be pinned', async () => {
-    const h = await connected(world());
+    const h = await connectedTransport(world(), SEEN);
     expect(h.lines).toContainEqual(expect.objectContaining({ level: 'info', message: 'WhatsApp Web version', version: '2.3000.1030000000' }));
   });
 });
@@ -456,7 +334,7 @@ describe('a blocked or outdated account', () => {
     '%s while connected: the operator is told while the bot can still send, and nothing is retried',
     async (stop) => {
       const wa = world();
-      const h = await connected(wa);
+      const h = await connectedTransport(wa, SEEN);
       wa.current.emitChangeState(stop);
       // whatsapp-web.js then says disconnected with the same state.
       wa.current.emitDisconnected(stop);
@@ -475,7 +353,7 @@ describe('a blocked or outdated account', () => {
 
   it('TOS_BLOCK as the reason of a disconnect, with no client left to send: the terminal only', async () => {
     const wa = world();
-    const h = await connected(wa);
+    const h = await connectedTransport(wa, SEEN);
     wa.current.emitBrowserGone('page-crashed');
     await h.settle();
     await h.clock.advanceBy(5 * SECOND);
@@ -490,7 +368,7 @@ describe('a blocked or outdated account', () => {
 
   it('the state check finding TOS_BLOCK stops the bot too', async () => {
     const wa = world();
-    const h = await connected(wa);
+    const h = await connectedTransport(wa, SEEN);
     wa.state = 'TOS_BLOCK';
     await h.clock.advanceBy(MINUTE);
     expect(h.stopped.map((s) => s.stop)).toEqual(['TOS_BLOCK']);

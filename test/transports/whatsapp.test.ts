@@ -1,20 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { Message } from 'whatsapp-web.js';
-import winston from 'winston';
-import { createApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config/load.js';
-import { Activity } from '../../src/core/activity.js';
-import { SimulatedClock } from '../../src/core/clock.js';
 import type { InboundEvent, MembershipEvent, MessageEvent } from '../../src/core/events.js';
 import { userPart } from '../../src/core/ids.js';
-import { seededRandom } from '../../src/core/random.js';
-import type { Logger } from '../../src/core/log.js';
-import { createLogger } from '../../src/services/logger.js';
-import { WhatsAppTransport, whatsappTimings, type ConnectionState } from '../../src/transports/whatsapp.js';
 import {
   FakeWhatsApp,
   NO_BROWSER_ERROR,
@@ -24,8 +11,17 @@ import {
   groupMessage,
   messageId,
   privateMessage,
-  type SentMessage,
 } from '../support/fake-whatsapp.js';
+import {
+  START,
+  connectedSteward,
+  connectedTransport,
+  stewardOn,
+  text,
+  transportAlone,
+  type HarnessOptions,
+  type TransportAlone,
+} from '../support/whatsapp-steward.js';
 
 // The ids the default config knows: the bot's own number is config/bot.json's bot.id.
 const BOT = '447700900999@c.us';
@@ -35,142 +31,10 @@ const ADMIN = '447700900001@c.us';
 const PARENT = '447700900002@c.us';
 const OTHER_PARENT = '447700900003@c.us';
 const person = (n: number) => `4477009${String(n).padStart(5, '0')}@c.us`;
-const START = new Date('2026-01-05T08:00:00Z');
 const WELCOME_WINDOW_MS = 20_000;
 
-interface LogLine {
-  level: string;
-  message: string;
-  [key: string]: unknown;
-}
-
-/** A logger that writes nowhere but keeps every line, so a test can read what a volunteer would see. */
-function capturingLogger(): { log: Logger; lines: LogLine[] } {
-  const log = createLogger({ level: 'debug', consoleLevel: 'silent' });
-  const lines: LogLine[] = [];
-  const stream = new Writable({
-    objectMode: true,
-    write(info: LogLine, _encoding, done) {
-      lines.push({ ...info });
-      done();
-    },
-  });
-  log.add(new winston.transports.Stream({ stream }));
-  // createLogger silences a logger with no transport of its own; this one now has one.
-  log.silent = false;
-  return { log, lines };
-}
-
-interface Harness {
-  wa: FakeWhatsApp;
-  clock: SimulatedClock;
-  activity: Activity;
-  log: Logger;
-  lines: LogLine[];
-  transport: WhatsAppTransport;
-  states: ConnectionState[];
-  qrs: string[];
-  timerErrors: unknown[];
-  /** Only for the transport-alone harness: what the transport handed the core. */
-  events: InboundEvent[];
-  /** Only for the app harness. */
-  app?: App;
-  storageDir?: string;
-  /** Lets the transport's queue and the app finish what they can without time moving on. */
-  settle(): Promise<void>;
-}
-
-const open: Harness[] = [];
-
-afterEach(async () => {
-  for (const h of open.splice(0)) {
-    await h.transport.stop();
-    await h.app?.stop();
-    if (h.storageDir) await rm(h.storageDir, { recursive: true, force: true });
-  }
-});
-
-function baseHarness(wa: FakeWhatsApp): Omit<Harness, 'transport' | 'settle'> {
-  const { log, lines } = capturingLogger();
-  const activity = new Activity();
-  const timerErrors: unknown[] = [];
-  const clock = new SimulatedClock(START, activity, (error) => timerErrors.push(error));
-  return { wa, clock, activity, log, lines, states: [], qrs: [], timerErrors, events: [] };
-}
-
-function transportFor(h: Omit<Harness, 'transport' | 'settle'>): WhatsAppTransport {
-  return new WhatsAppTransport({
-    createClient: h.wa.createClient,
-    clock: h.clock,
-    log: h.log,
-    timings: whatsappTimings(loadConfig({}).config),
-    onQr: (qr) => h.qrs.push(qr),
-    onState: (state) => h.states.push(state),
-  });
-}
-
-/** The transport alone: every event it produces is collected. It is started, not yet 'ready'. */
-async function transportOnly(wa: FakeWhatsApp, options: { start?: boolean } = {}): Promise<Harness> {
-  const base = baseHarness(wa);
-  const transport = transportFor(base);
-  const h: Harness = {
-    ...base,
-    transport,
-    async settle() {
-      await base.activity.idle();
-      await base.clock.advanceBy(0);
-      await base.activity.idle();
-    },
-  };
-  open.push(h);
-  if (options.start !== false) await transport.start(async (event) => void h.events.push(event));
-  return h;
-}
-
-/** The real app wired as src/start.ts does, on the fake client and simulated time. */
-async function steward(wa: FakeWhatsApp): Promise<Harness & { app: App }> {
-  const base = baseHarness(wa);
-  const storageDir = await mkdtemp(path.join(tmpdir(), 'steward-wa-'));
-  const loaded = loadConfig({ BOT_STORAGE_DIR: storageDir });
-  let transport: WhatsAppTransport | undefined;
-  const app = await createApp({
-    config: loaded.config,
-    templates: loaded.templates,
-    clock: base.clock,
-    random: seededRandom(1),
-    log: base.log,
-    activity: base.activity,
-    deliver: (out) => transport!.send(out),
-    chats: {
-      deleteForEveryone: (chat, id) => transport!.deleteForEveryone(chat, id),
-      leaveGroup: (chat) => transport!.leaveGroup(chat),
-      sendTrouble: () => transport!.sendTrouble(),
-    },
-  });
-  transport = transportFor(base);
-  const h = {
-    ...base,
-    app,
-    storageDir,
-    transport,
-    async settle() {
-      await base.activity.idle();
-      await base.clock.advanceBy(0);
-      await base.activity.idle();
-    },
-  };
-  open.push(h);
-  await transport.start((event) => app.handle(event));
-  return h;
-}
-
-/** A bot already connected, with the groups WhatsApp has just reported. */
-async function connectedSteward(wa: FakeWhatsApp) {
-  const h = await steward(wa);
-  wa.current.emitReady();
-  await h.settle();
-  return h;
-}
+/** Every log line kept, for the tests that read what a volunteer would see. */
+const SEEN: HarnessOptions = { logLevel: 'debug' };
 
 function worldWithGroup(members = [ADMIN, PARENT, OTHER_PARENT], admins = [ADMIN]): FakeWhatsApp {
   const wa = new FakeWhatsApp({ wid: BOT });
@@ -178,7 +42,6 @@ function worldWithGroup(members = [ADMIN, PARENT, OTHER_PARENT], admins = [ADMIN
   return wa;
 }
 
-const text = (s: SentMessage) => (typeof s.content === 'string' ? s.content : '');
 const messages = (events: InboundEvent[]) => events.filter((e): e is MessageEvent => e.kind === 'message');
 const memberships = (events: InboundEvent[]) =>
   events.filter((e): e is MembershipEvent => e.kind === 'join' || e.kind === 'leave');
@@ -198,7 +61,7 @@ describe('a mass add: one notification for thirty parents', () => {
     });
 
   it('becomes one join event with all thirty members, added by the admin', async () => {
-    const h = await transportOnly(worldWithGroup());
+    const h = await transportAlone(worldWithGroup(), SEEN);
     h.wa.current.emitReady();
     await h.settle();
     h.events.length = 0;
@@ -214,7 +77,7 @@ describe('a mass add: one notification for thirty parents', () => {
 
   it('is welcomed with exactly one message, after the batching window, mentioning all thirty', async () => {
     const wa = worldWithGroup();
-    const h = await connectedSteward(wa);
+    const h = await connectedSteward(wa, SEEN);
 
     wa.current.emitGroupJoin(massAdd());
     await h.settle();
@@ -239,7 +102,7 @@ describe('a reply that quotes a message', () => {
     groupMessage(GROUP, PARENT, '!flag rude', { hasQuotedMsg: true, getQuotedMessage: async () => quoted });
 
   it('carries the quoted message: its id, author, text and time', async () => {
-    const h = await transportOnly(worldWithGroup());
+    const h = await transportAlone(worldWithGroup(), SEEN);
     const quoted = rude();
     h.wa.current.emitMessage(flagReplyTo(quoted));
     await h.settle();
@@ -258,7 +121,7 @@ describe('a reply that quotes a message', () => {
 
   it('!flag as such a reply makes a report and answers the flagger privately; the group hears nothing', async () => {
     const wa = worldWithGroup();
-    const h = await connectedSteward(wa);
+    const h = await connectedSteward(wa, SEEN);
     const quoted = rude();
     wa.current.emitMessage(quoted);
     wa.current.emitMessage(flagReplyTo(quoted));
@@ -279,7 +142,7 @@ describe('a reply that quotes a message', () => {
 
 describe('a forward in a private chat', () => {
   it('is a forwarded message whose chat is the person', async () => {
-    const h = await transportOnly(worldWithGroup());
+    const h = await transportAlone(worldWithGroup(), SEEN);
     h.wa.current.emitMessage(privateMessage(PARENT, 'look what was posted', { isForwarded: true, forwardingScore: 1 }));
     await h.settle();
 
@@ -289,7 +152,7 @@ describe('a forward in a private chat', () => {
 
   it('from a member of a known group gets the forward confirmation', async () => {
     const wa = worldWithGroup();
-    const h = await connectedSteward(wa);
+    const h = await connectedSteward(wa, SEEN);
     wa.current.emitMessage(privateMessage(PARENT, 'look what was posted', { isForwarded: true, forwardingScore: 1 }));
     await h.settle();
     await h.clock.advanceBy(10_000);
@@ -311,7 +174,7 @@ describe('attachments: downloaded only where a report needs them', () => {
 
   async function scene(post: (wa: FakeWhatsApp) => Message[]) {
     const wa = worldWithGroup();
-    const h = await connectedSteward(wa);
+    const h = await connectedSteward(wa, SEEN);
     for (const message of post(wa)) wa.current.emitMessage(message);
     await h.settle();
     await h.clock.advanceBy(60_000);
@@ -391,7 +254,7 @@ describe('hidden ids (@lid)', () => {
   }
 
   it('turns an @lid author and @lid mentions into phone-number ids, asking WhatsApp once per id', async () => {
-    const h = await transportOnly(lidWorld());
+    const h = await transportAlone(lidWorld(), SEEN);
     const client = h.wa.current;
     client.emitMessage(groupMessage(GROUP, ADMIN_LID, `thanks @${userPart(PARENT_LID)}`, { mentionedIds: [PARENT_LID] }));
     client.emitMessage(groupMessage(GROUP, ADMIN_LID, 'and again'));
@@ -405,7 +268,7 @@ describe('hidden ids (@lid)', () => {
 
   it('accepts !pause from an admin whose message arrives with an @lid author', async () => {
     const wa = lidWorld();
-    const h = await connectedSteward(wa);
+    const h = await connectedSteward(wa, SEEN);
     wa.current.emitMessage(groupMessage(GROUP, ADMIN_LID, '!pause'));
     await h.settle();
     await h.clock.advanceBy(10_000);
@@ -418,7 +281,7 @@ describe('hidden ids (@lid)', () => {
   });
 
   it('an unresolved @lid is kept as given, and a failed lookup is only logged', async () => {
-    const h = await transportOnly(worldWithGroup());
+    const h = await transportAlone(worldWithGroup(), SEEN);
     h.wa.lidLookupFailure = Object.assign(new Error('Evaluation failed'), { code: 'EEVAL' });
     h.wa.current.emitMessage(groupMessage(GROUP, ADMIN_LID, 'hello'));
     await h.settle();
@@ -433,7 +296,7 @@ describe('messages that are not conversations with parents', () => {
     const wa = worldWithGroup();
     const BOT_LID = '11111111111111@lid';
     wa.lidToPhone.set(BOT_LID, BOT);
-    const h = await transportOnly(wa);
+    const h = await transportAlone(wa, SEEN);
     const client = wa.current;
     client.emitReady();
     await h.settle();
@@ -465,7 +328,7 @@ describe('messages that are not conversations with parents', () => {
 
 describe('staying connected', () => {
   it('after a disconnect destroys the client and builds a new one after the back-off', async () => {
-    const h = await transportOnly(worldWithGroup());
+    const h = await transportAlone(worldWithGroup(), SEEN);
     const first = h.wa.current;
     first.emitReady();
     await h.settle();
@@ -492,7 +355,7 @@ describe('staying connected', () => {
   it('waits longer after each failed start (5 s, 10 s, 20 s) and starts again from 5 s once connected', async () => {
     const wa = worldWithGroup();
     wa.startOutcomes.push(new Error(OFFLINE_ERROR), new Error(OFFLINE_ERROR), new Error(OFFLINE_ERROR));
-    const h = await transportOnly(wa);
+    const h = await transportAlone(wa, SEEN);
     const builtAt = () => wa.clients.length;
 
     expect(builtAt()).toBe(1);
@@ -522,7 +385,7 @@ describe('staying connected', () => {
   it('a start that cannot reach WhatsApp Web logs one plain line and retries', async () => {
     const wa = worldWithGroup();
     wa.startOutcomes.push(new Error(OFFLINE_ERROR));
-    const h = await transportOnly(wa, { start: false });
+    const h = await transportAlone(wa, { ...SEEN, start: false });
 
     await expect(h.transport.start(async (e) => void h.events.push(e))).resolves.toBeUndefined();
     await h.settle();
@@ -542,7 +405,7 @@ describe('staying connected', () => {
   it('re-reads the groups after a reconnect and welcomes, once, who joined while the bot was away', async () => {
     const wa = worldWithGroup([ADMIN, PARENT], [ADMIN]);
     wa.setGroup(OTHER_GROUP, 'Year 4 Parents', [ADMIN, OTHER_PARENT, BOT], [ADMIN]);
-    const h = await connectedSteward(wa);
+    const h = await connectedSteward(wa, SEEN);
     await h.clock.advanceBy(60_000);
     // A first look at a group lists its old members: nobody is welcomed.
     expect(wa.sent).toHaveLength(0);
@@ -586,7 +449,7 @@ describe('staying connected', () => {
     wa.setGroup(OTHER_GROUP, 'Year 3 Notices', [ADMIN, BOT], [ADMIN], { announce: true });
     // WhatsApp Web keeps a group the bot has left, without the bot among its participants.
     wa.setGroup('120363000000000003@g.us', 'Old group', [ADMIN, PARENT], [ADMIN]);
-    const h = await transportOnly(wa);
+    const h = await transportAlone(wa, SEEN);
     wa.current.emitReady();
     await h.settle();
 
@@ -605,7 +468,7 @@ describe('staying connected', () => {
   });
 
   it('shows the QR code, reports each state and logs WhatsApp\'s state changes', async () => {
-    const h = await transportOnly(worldWithGroup());
+    const h = await transportAlone(worldWithGroup(), SEEN);
     h.wa.current.emitQr('2@abc,def,ghi');
     h.wa.current.emitChangeState('OPENING');
     h.wa.current.emitReady();
@@ -620,7 +483,7 @@ describe('staying connected', () => {
   });
 
   it('a logout says a new QR code will follow, and reconnects', async () => {
-    const h = await transportOnly(worldWithGroup());
+    const h = await transportAlone(worldWithGroup(), SEEN);
     h.wa.current.emitReady();
     await h.settle();
     h.wa.current.emitDisconnected('LOGOUT');
@@ -633,7 +496,7 @@ describe('staying connected', () => {
   });
 
   it('stop() cancels a pending retry and closes the browser', async () => {
-    const h = await transportOnly(worldWithGroup());
+    const h = await transportAlone(worldWithGroup(), SEEN);
     h.wa.current.emitReady();
     await h.settle();
     h.wa.current.emitDisconnected('CONFLICT');
@@ -646,7 +509,7 @@ describe('staying connected', () => {
 
 describe('sending', () => {
   it('passes mentions and the quoted message id to client.sendMessage, without link previews', async () => {
-    const h = await transportOnly(worldWithGroup());
+    const h = await transportAlone(worldWithGroup(), SEEN);
     h.wa.current.emitReady();
     await h.settle();
     const quotedId = messageId(GROUP, { author: PARENT })._serialized;
@@ -665,7 +528,7 @@ describe('sending', () => {
   });
 
   it('holds a send while WhatsApp is not connected, and sends it once it is', async () => {
-    const h = await transportOnly(worldWithGroup());
+    const h = await transportAlone(worldWithGroup(), SEEN);
     const sending = h.transport.send({ chat: GROUP, text: 'hello' });
     await h.clock.advanceBy(60_000);
     expect(h.wa.sent).toEqual([]);
@@ -675,7 +538,7 @@ describe('sending', () => {
   });
 
   it('gives up on a send after waiting 15 minutes for a connection, with an error code the pacer can log', async () => {
-    const h = await transportOnly(worldWithGroup(), { start: false });
+    const h = await transportAlone(worldWithGroup(), { ...SEEN, start: false });
     const sending = h.transport.send({ chat: GROUP, text: 'hello' });
     const outcome = expect(sending).rejects.toMatchObject({ code: 'ENOTCONNECTED' });
     await h.clock.advanceBy(15 * 60_000);
@@ -685,7 +548,7 @@ describe('sending', () => {
 
   it('a welcome\'s mentions reach WhatsApp as the mentions option', async () => {
     const wa = worldWithGroup();
-    const h = await connectedSteward(wa);
+    const h = await connectedSteward(wa, SEEN);
     wa.current.emitGroupJoin(fakeGroupNotification({ chatId: GROUP, author: person(50), recipientIds: [person(50)], type: 'invite' }));
     await h.settle();
     await h.clock.advanceBy(60_000);
@@ -698,7 +561,7 @@ describe('sending', () => {
 
 describe('group changes', () => {
   it('a join names who added the members; one who joined by link added themselves', async () => {
-    const h = await transportOnly(worldWithGroup());
+    const h = await transportAlone(worldWithGroup(), SEEN);
     h.wa.current.emitGroupJoin(fakeGroupNotification({ chatId: GROUP, author: ADMIN, recipientIds: [person(50)] }));
     h.wa.current.emitGroupJoin(fakeGroupNotification({ chatId: GROUP, author: person(51), recipientIds: [person(51)], type: 'invite' }));
     await h.settle();
@@ -710,7 +573,7 @@ describe('group changes', () => {
 
   it('the bot being added reads the group at once', async () => {
     const wa = worldWithGroup();
-    const h = await transportOnly(wa);
+    const h = await transportAlone(wa, SEEN);
     wa.current.emitReady();
     await h.settle();
     h.events.length = 0;
@@ -724,7 +587,7 @@ describe('group changes', () => {
 
   it('group_leave removes the member', async () => {
     const wa = worldWithGroup();
-    const h = await connectedSteward(wa);
+    const h = await connectedSteward(wa, SEEN);
     expect(h.app.services.store.group(GROUP)?.members).toContain(OTHER_PARENT);
 
     wa.current.emitGroupLeave(fakeGroupNotification({ chatId: GROUP, author: OTHER_PARENT, recipientIds: [OTHER_PARENT], type: 'leave' }));
@@ -738,7 +601,7 @@ describe('group changes', () => {
     ['group_update', 'subject'] as const,
   ])('%s re-reads the group, so a newly promoted admin\'s !status is accepted', async (event, type) => {
     const wa = worldWithGroup();
-    const h = await connectedSteward(wa);
+    const h = await connectedSteward(wa, SEEN);
 
     wa.current.emitMessage(groupMessage(GROUP, PARENT, '!status'));
     await h.settle();
@@ -766,7 +629,7 @@ describe('a machine without Chromium', () => {
   it('ends start() with an error and one clear line, and does not retry', async () => {
     const wa = worldWithGroup();
     wa.startOutcomes.push(new Error(NO_BROWSER_ERROR));
-    const h = await transportOnly(wa, { start: false });
+    const h = await transportAlone(wa, { ...SEEN, start: false });
 
     await expect(h.transport.start(async () => undefined)).rejects.toMatchObject({
       code: 'ENOBROWSER',
@@ -785,7 +648,7 @@ describe('a machine without Chromium', () => {
 
   it('a browser that fails to relaunch after a disconnect keeps being retried (the bot must not go silent)', async () => {
     const wa = worldWithGroup();
-    const h = await transportOnly(wa);
+    const h = await transportAlone(wa, SEEN);
     wa.current.emitReady();
     await h.settle();
 
@@ -809,7 +672,7 @@ describe('a machine without Chromium', () => {
 
 describe('a reply whose quoted message WhatsApp Web cannot load', () => {
   it('still reaches the bot, without the quote', async () => {
-    const h = await transportOnly(worldWithGroup());
+    const h = await transportAlone(worldWithGroup(), SEEN);
     h.wa.current.emitMessage(
       groupMessage(GROUP, PARENT, '!flag rude', {
         hasQuotedMsg: true,
@@ -831,7 +694,7 @@ describe('wiring: the bot\'s real number and config bot.id', () => {
     // its placeholder 447700900999@c.us (the README never asks a volunteer to change it).
     const REAL_BOT = '447700900123@c.us';
     const wa = new FakeWhatsApp({ wid: REAL_BOT });
-    const h = await steward(wa);
+    const h = await stewardOn(wa, SEEN);
     wa.current.emitReady();
     await h.settle();
 
@@ -848,13 +711,10 @@ describe('wiring: the bot\'s real number and config bot.id', () => {
 });
 
 describe('what the bot does to chats besides writing', () => {
-  async function readyWithGroup(): Promise<Harness> {
+  async function readyWithGroup(): Promise<TransportAlone> {
     const wa = new FakeWhatsApp({ wid: BOT });
     wa.setGroup(GROUP, 'Year 3 Parents', [ADMIN, PARENT, BOT], [ADMIN, BOT]);
-    const h = await transportOnly(wa);
-    wa.current.emitReady();
-    await h.settle();
-    return h;
+    return connectedTransport(wa, SEEN);
   }
 
   it('after listing the groups it is in, says the list is complete', async () => {
