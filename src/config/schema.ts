@@ -172,7 +172,10 @@ const configShape = z.strictObject({
      * loads is kept there); `remote`, webVersionRemotePath with {version} filled in; `none`, no cache.
      */
     webVersionCache: z.enum(['local', 'remote', 'none']),
-    webVersionRemotePath: z.string().trim().url().refine((url) => url.includes('{version}'), 'must contain {version}'),
+    webVersionRemotePath: z.string().trim().url().refine((url) => url.includes('{version}'), 'must contain {version}').nullable(),
+  }).refine((w) => w.webVersionCache !== 'remote' || w.webVersionRemotePath !== null, {
+    message: 'a remote webVersionCache needs the address to fetch from, with {version} in it',
+    path: ['webVersionRemotePath'],
   }).refine((w) => w.webVersionCache !== 'remote' || w.webVersion !== null, {
     message: 'a remote webVersionCache needs a webVersion to fetch',
     path: ['webVersion'],

@@ -80,7 +80,8 @@ export function whatsappFolders(config: Config) {
 export function webVersionOptions(config: Config): Pick<WebClientOptions, 'webVersion' | 'webVersionCache'> {
   const { webVersion, webVersionCache, webVersionRemotePath } = config.whatsapp;
   const version = webVersion ? { webVersion } : {};
-  if (webVersionCache === 'remote') return { ...version, webVersionCache: { type: 'remote', remotePath: webVersionRemotePath } };
+  // The config's check makes sure a remote cache has its address.
+  if (webVersionCache === 'remote') return { ...version, webVersionCache: { type: 'remote', remotePath: webVersionRemotePath! } };
   if (webVersionCache === 'none') return { ...version, webVersionCache: { type: 'none' } };
   return { ...version, webVersionCache: { type: 'local', path: whatsappFolders(config).cache } };
 }

@@ -265,3 +265,14 @@ describe('loadConfig: report categories', () => {
     expect(categorise(['they keep bullying my son'], config.school, config.reports.categories)).toBe(label);
   });
 });
+
+describe('loadConfig: a pinned WhatsApp Web version', () => {
+  it('a remote cache needs the address to fetch from, and a version', async () => {
+    const noPath = configError({ BOT_CONFIG: await configFile({ whatsapp: { webVersion: '2.3000.1023456789', webVersionCache: 'remote' } }) });
+    expect(noPath.message).toContain('whatsapp.webVersionRemotePath');
+    const noVersion = configError({
+      BOT_CONFIG: await configFile({ whatsapp: { webVersionCache: 'remote', webVersionRemotePath: 'https://example.org/wa/{version}.html' } }),
+    });
+    expect(noVersion.message).toContain('whatsapp.webVersion');
+  });
+});
