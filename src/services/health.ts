@@ -25,6 +25,7 @@ export class Heartbeat {
   private since: Date;
   private timer: Timer | undefined;
   private stopped = false;
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly dir: string,
@@ -50,8 +51,17 @@ export class Heartbeat {
     this.timer?.cancel();
   }
 
-  private async beat(): Promise<void> {
+  /**
+   * One write at a time, so two never share the temporary file; a write that fails is left for
+   * the next beat (a heartbeat that goes stale is itself what the health check reports).
+   */
+  private beat(): Promise<void> {
     this.timer?.cancel();
+    this.writing = this.writing.then(() => this.write()).catch(() => undefined);
+    return this.writing;
+  }
+
+  private async write(): Promise<void> {
     const queued = this.outbox.queued();
     const oldest = queued.map((r) => r.createdAt).sort()[0] ?? null;
     const report: HealthReport = {
@@ -65,6 +75,7 @@ export class Heartbeat {
       await writeFile(`${file}.tmp`, JSON.stringify(report));
       await rename(`${file}.tmp`, file);
     } finally {
+      this.timer?.cancel();
       if (!this.stopped) this.timer = this.clock.setTimer(BEAT_MS, () => this.beat());
     }
   }

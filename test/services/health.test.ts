@@ -39,3 +39,31 @@ describe('npm run health', () => {
     },
   );
 });
+
+describe('the heartbeat file', () => {
+  it('states changing in the same moment are written one at a time, the last one kept, nothing thrown', async () => {
+    const { Heartbeat } = await import('../../src/services/health.js');
+    const { SimulatedClock } = await import('../../src/core/clock.js');
+    const { Activity } = await import('../../src/core/activity.js');
+    const { readFile } = await import('node:fs/promises');
+    const dir = await mkdtemp(path.join(tmpdir(), 'steward-heartbeat-'));
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const clock = new SimulatedClock(new Date('2026-01-05T08:00:00Z'), new Activity(), () => undefined);
+      const outbox = { queued: () => [], paused: undefined } as unknown as ConstructorParameters<typeof Heartbeat>[2];
+      const heartbeat = new Heartbeat(dir, clock, outbox);
+      heartbeat.start();
+      for (const state of ['starting', 'connected', 'disconnected', 'starting', 'connected']) heartbeat.setWhatsApp(state);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      heartbeat.stop();
+      const written = JSON.parse(await readFile(path.join(dir, 'health.json'), 'utf8')) as HealthReport;
+      expect(written.whatsapp).toBe('connected');
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

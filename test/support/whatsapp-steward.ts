@@ -6,6 +6,7 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load.js';
 import { Activity } from '../../src/core/activity.js';
 import { SimulatedClock } from '../../src/core/clock.js';
+import { seededRandom } from '../../src/core/random.js';
 import type { InboundEvent } from '../../src/core/events.js';
 import type { Logger } from '../../src/core/log.js';
 import type { PersonAliases } from '../../src/core/services.js';
@@ -123,7 +124,8 @@ async function open(wa: FakeWhatsApp, storageDir: string, startAt: Date, options
     config: loaded.config,
     templates: loaded.templates,
     clock: p.clock,
-    random: () => 0.5,
+    // Seeded, not constant: a constant would give every report of a day the same reference.
+    random: seededRandom(1),
     log: p.log,
     activity: p.activity,
     deliver: (out) => transport!.send(out),
