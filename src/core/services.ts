@@ -73,8 +73,8 @@ export interface SeenMessages {
  * after a reconnect or a restart, and none may be answered or reported twice.
  */
 export interface HandledMessages {
-  /** Records the message as handled before it resolves; false when it was handled before. */
-  claimMessage(chat: ChatId, id: string, sentAt: Date, now: Date): Promise<boolean>;
+  /** Records the message as handled; false when it was handled before. */
+  claimMessage(chat: ChatId, id: string, sentAt: Date, now: Date): boolean;
 }
 
 /** Everything a feature may use besides its context. Services implement these; core never imports them. */

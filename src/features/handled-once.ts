@@ -10,7 +10,7 @@ export function handledOnce(): Feature {
     name: 'handled-once',
     async handle(ctx, next) {
       const event = ctx.event;
-      if (event.kind === 'message' && !(await ctx.services.handled.claimMessage(event.chat, event.id, event.at, ctx.now()))) {
+      if (event.kind === 'message' && !ctx.services.handled.claimMessage(event.chat, event.id, event.at, ctx.now())) {
         ctx.log.debug('message ignored: handled before');
         return;
       }

@@ -24,6 +24,8 @@ interface Entry {
 export class HandledFile {
   private readonly entries = new Map<string, Entry>();
   private lines = 0;
+  /** Lines decided but not yet written: they go in one write. */
+  private pending: string[] = [];
   private writing: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -53,13 +55,15 @@ export class HandledFile {
   }
 
   /**
-   * Records the message as handled, in the file before this resolves (so a crash of the process
-   * cannot lose it); false when it was handled before, and is to be left alone. WhatsApp never
-   * gives two messages one id, and hands a message over again with the time it was sent. The
-   * simulator's ids (m1, sim-1) start again with each run, so an id from an earlier run that
-   * comes with another time is a new message.
+   * Records the message as handled; false when it was handled before, and is to be left alone.
+   * WhatsApp never gives two messages one id, and hands a message over again with the time it was
+   * sent. The simulator's ids (m1, sim-1) start again with each run, so an id from an earlier run
+   * that comes with another time is a new message. The decision is made here and now; the line
+   * reaches the file just after, with whatever else came meanwhile, in one write: a message never
+   * waits for the disk, and a crash can lose only the last moment's lines (at worst, a message
+   * handed over again after it is answered again).
    */
-  async claim(chat: ChatId, id: string, sentAt: Date, now: Date): Promise<boolean> {
+  claim(chat: ChatId, id: string, sentAt: Date, now: Date): boolean {
     const key = digest(`${chat}\n${id}`);
     const sent = sentAt.getTime();
     const before = this.entries.get(key);
@@ -68,15 +72,23 @@ export class HandledFile {
     this.entries.delete(key);
     this.entries.set(key, { sentAt: sent, handledAt, thisRun: true });
     this.forgetOld(handledAt);
-    const line = `${handledAt} ${sent} ${key}\n`;
-    await this.queue(async () => {
-      if (this.lines >= 2 * Math.max(this.entries.size, 5_000)) await this.rewrite();
-      else {
-        await this.handle.write(line);
-        this.lines += 1;
-      }
-    });
+    this.pending.push(`${handledAt} ${sent} ${key}\n`);
+    if (this.pending.length === 1) void this.queue(() => this.flush());
     return true;
+  }
+
+  private async flush(): Promise<void> {
+    const lines = this.pending;
+    this.pending = [];
+    if (!lines.length) return;
+    if (this.lines + lines.length >= 2 * Math.max(this.entries.size, 5_000)) return this.rewrite();
+    await this.handle.write(lines.join(''));
+    this.lines += lines.length;
+  }
+
+  /** Resolves once every line decided so far is in the file. */
+  written(): Promise<void> {
+    return this.queue(() => this.flush());
   }
 
   get size(): number {
@@ -84,6 +96,7 @@ export class HandledFile {
   }
 
   async close(): Promise<void> {
+    await this.written();
     await this.queue(() => this.handle.close());
   }
 

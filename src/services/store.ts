@@ -196,7 +196,7 @@ export class Store implements GroupStore, PersonAliases, HandledMessages {
     return dropped;
   }
 
-  claimMessage(chat: ChatId, id: string, sentAt: Date, now: Date): Promise<boolean> {
+  claimMessage(chat: ChatId, id: string, sentAt: Date, now: Date): boolean {
     return this.handled.claim(chat, id, sentAt, now);
   }
 

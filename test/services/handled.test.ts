@@ -59,12 +59,15 @@ describe('the record of handled messages', () => {
     const handled = await openFile();
     for (let i = 0; i < 10_001; i++) await handled.claim(GROUP, `m${i}`, at(i), at(i));
     expect(handled.size).toBe(10_001);
+    await handled.written();
     expect(await lines()).toHaveLength(10_001);
     // 15 days on, all of those are forgotten, and the file is rewritten with the one just handled.
     await handled.claim(GROUP, 'later', at(15 * DAY), at(15 * DAY));
     expect(handled.size).toBe(1);
+    await handled.written();
     expect(await lines()).toHaveLength(1);
     await handled.claim(GROUP, 'later still', at(15 * DAY), at(15 * DAY));
+    await handled.written();
     expect(await lines()).toHaveLength(2);
     expect(await handled.claim(GROUP, 'm5', at(5), at(15 * DAY))).toBe(true);
     expect(await handled.claim(GROUP, 'later', at(15 * DAY), at(15 * DAY))).toBe(false);
