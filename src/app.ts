@@ -18,6 +18,7 @@ import { adminControls } from './features/admin.js';
 import { asking } from './features/ask.js';
 import { concerns } from './features/concern.js';
 import { flag, rememberGroupMessages, share } from './features/flag.js';
+import { forgetMe } from './features/forget.js';
 import { forwardedReports } from './features/forward.js';
 import { ignoreOwnMessages, membership, PrivateContacts } from './features/groups.js';
 import { handledOnce } from './features/handled-once.js';
@@ -140,6 +141,7 @@ export async function createApp(parts: AppParts): Promise<App> {
     rules(seconds(config.rules.cooldownSeconds)),
     help(seconds(config.commands.cooldownSeconds)),
     privacy(seconds(config.commands.cooldownSeconds)),
+    forgetMe(privateLimit),
     ask.command,
     flag(),
     share(),

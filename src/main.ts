@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/load.js';
 import { StorageError } from './services/durable-file.js';
 import { closeLogger, createLogger } from './services/logger.js';
+import { createPrivateFolder, logPrivacyCheck, makeStoragePrivate } from './services/private-files.js';
 
 const usage = `Parent Group Steward
 
@@ -12,7 +13,11 @@ const usage = `Parent Group Steward
   npm run --silent simulate -- --script FILE  run a scenario file (JSON lines in, JSON lines out)
   npm run health                              is the running bot alive, connected, delivering reports?
   npm run reports                             list the reports in storage and how their delivery went
+  npm run reports -- show R-YYMMDD-XXXX       one report's trail, with no content, even after it was deleted
   npm run reports -- retry R-YYMMDD-XXXX      queue a failed report again (with the bot stopped)
+  npm run reports -- delete R-YYMMDD-XXXX     delete a delivered or failed report with every copy (bot stopped;
+                                              --after-delivery: one still on its way, once it is delivered)
+  npm run reports -- forget +447700900123     what !forget does, for a member who asks you (bot stopped)
 
 Options for simulate: --seed N (send jitter), --start ISO-TIME (simulated start time)`;
 
@@ -42,7 +47,11 @@ async function simulate(args: string[]): Promise<void> {
   if (Number.isNaN(start.getTime())) fail('--start takes a time such as 2026-01-05T08:00:00Z', 2);
 
   const loaded = load();
-  const log = createLogger({ level: loaded.config.log.level, dir: loaded.config.storage.dir, consoleLevel: 'warn' });
+  // The simulator keeps its groups, reports and logs in the same storage as the bot.
+  await createPrivateFolder(loaded.config.storage.dir);
+  const privacy = await makeStoragePrivate(loaded.config.storage.dir);
+  const log = createLogger({ level: loaded.config.log.level, dir: loaded.config.storage.dir, keepDays: loaded.config.log.keepDays, consoleLevel: 'warn' });
+  logPrivacyCheck(privacy, log);
 
   if (values.script === undefined) {
     const { runInteractive } = await import('./cli/interactive.js');
@@ -78,13 +87,19 @@ async function readStdin(): Promise<string> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // Each file the bot writes itself is created 0600 whatever the umask; this covers what it does
+  // not write itself: Chromium's WhatsApp session (the key to the bot's account) inherits it.
+  process.umask(0o077);
   const [command, ...rest] = argv;
   switch (command) {
     case 'simulate':
       return simulate(rest);
     case 'reports': {
       const { reportsCommand } = await import('./cli/reports.js');
-      return reportsCommand(load(), rest);
+      const loaded = load();
+      // Only these write; the list and show stay read-only, safe beside a running bot.
+      if (['retry', 'delete', 'forget'].includes(rest[0] ?? '')) await makeStoragePrivate(loaded.config.storage.dir);
+      return reportsCommand(loaded, rest);
     }
     case 'start': {
       const { runWhatsApp } = await import('./cli/start.js');

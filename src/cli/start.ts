@@ -1,6 +1,6 @@
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createApp } from '../app.js';
+import { QrPicture } from './qr-picture.js';
 import type { LoadedConfig } from '../config/load.js';
 import { fill, type Templates } from '../config/templates.js';
 import { SystemClock } from '../core/clock.js';
@@ -9,21 +9,16 @@ import type { ChatId, GroupId, PersonId } from '../core/ids.js';
 import { errorCode, type Logger } from '../core/log.js';
 import { Heartbeat } from '../services/health.js';
 import { closeLogger, createLogger } from '../services/logger.js';
+import { createPrivateFolder, logPrivacyCheck, makeStoragePrivate } from '../services/private-files.js';
 import { WhatsAppTransport, whatsappTimings } from '../transports/whatsapp.js';
 import type { AccountStop } from '../transports/whatsapp-failures.js';
 import { clearStaleBrowserLocks, createWhatsAppClient, whatsappFolders } from '../transports/whatsapp-client.js';
 
-async function showQr(qr: string, file: string, log: Logger): Promise<void> {
-  // Loaded here, not at the top: a bot that is already linked never shows a QR code, so it never pays for them.
-  const [{ default: qrcodeTerminal }, { default: qrcode }] = await Promise.all([import('qrcode-terminal'), import('qrcode')]);
-  process.stdout.write('\nLink this bot: on the bot\'s phone open WhatsApp → Settings → Linked devices → Link a device, and scan:\n');
-  qrcodeTerminal.generate(qr, { small: true }, (art) => process.stdout.write(`${art}\n`));
-  try {
-    await qrcode.toFile(file, qr, { width: 400 });
-    log.info(`The QR code is also saved as ${file} (it changes every minute)`);
-  } catch (error) {
-    log.warn('could not save the QR code as a picture', { code: errorCode(error) });
-  }
+function showQrInTerminal(qr: string): Promise<void> {
+  return import('qrcode-terminal').then(({ default: qrcodeTerminal }) => {
+    process.stdout.write('\nLink this bot: on the bot\'s phone open WhatsApp → Settings → Linked devices → Link a device, and scan:\n');
+    qrcodeTerminal.generate(qr, { small: true }, (art) => process.stdout.write(`${art}\n`));
+  });
 }
 
 /** How long a shutdown may take before the process ends regardless (docker stop -t 30 leaves room for it). */
@@ -59,7 +54,11 @@ export async function tellOperatorsStopped(
 /** `npm start`: the bot on a real WhatsApp number, until SIGTERM, SIGINT or SIGHUP. */
 export async function runWhatsApp(loaded: LoadedConfig): Promise<void> {
   const { config } = loaded;
-  const log = createLogger({ level: config.log.level, dir: config.storage.dir });
+  // Before the first file is written (the logs): all of it readable by the bot's user only.
+  await createPrivateFolder(config.storage.dir);
+  const privacy = await makeStoragePrivate(config.storage.dir);
+  const log = createLogger({ level: config.log.level, dir: config.storage.dir, keepDays: config.log.keepDays });
+  logPrivacyCheck(privacy, log);
   const clock = new SystemClock((error) => log.error('timer failed', { code: errorCode(error) }));
   let transport: WhatsAppTransport | undefined;
   const chats: ChatActions = {
@@ -77,7 +76,7 @@ export async function runWhatsApp(loaded: LoadedConfig): Promise<void> {
     chats,
   });
   const heartbeat = new Heartbeat(config.storage.dir, clock, app.outbox);
-  const qrFile = path.join(config.storage.dir, 'whatsapp-qr.png');
+  const qrPicture = new QrPicture(path.join(config.storage.dir, 'whatsapp-qr.png'), log);
   transport = new WhatsAppTransport({
     createClient: () => createWhatsAppClient(config),
     clock,
@@ -91,10 +90,13 @@ export async function runWhatsApp(loaded: LoadedConfig): Promise<void> {
       log.info('operators told the bot has stopped', { told, of: config.bot.operator.length });
       void shutdown(`WhatsApp ${stop}`, 1);
     },
-    onQr: (qr) => void showQr(qr, qrFile, log).catch((error: unknown) => log.error('could not show the QR code', { code: errorCode(error) })),
+    onQr: (qr) => {
+      void showQrInTerminal(qr).catch((error: unknown) => log.error('could not show the QR code', { code: errorCode(error) }));
+      void qrPicture.show(qr);
+    },
     onState: (state) => {
       heartbeat.setWhatsApp(state);
-      if (state === 'connected') void rm(qrFile, { force: true });
+      if (state === 'connected') void qrPicture.linked().catch((error: unknown) => log.warn('could not delete the QR picture', { code: errorCode(error) }));
     },
   });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { maskUrl, maskUrlsIn } from './mask.js';
 import { configSchema, type Config } from './schema.js';
 import { loadTemplates, type Templates } from './templates.js';
 
@@ -29,8 +30,16 @@ function readJson(file: string, label: string): Json {
   try {
     return JSON.parse(raw) as Json;
   } catch (error) {
-    throw new ConfigError(`${label}: ${file} is not valid JSON (${(error as Error).message})`);
+    throw new ConfigError(`${label}: ${file} is not valid JSON (${withoutQuotedText((error as Error).message)})`);
   }
+}
+
+/**
+ * Node quotes a stretch of the file in its JSON errors ("… is not valid JSON"), and the stretch
+ * may hold a password or a key: the error keeps only what went wrong, and the file's name says where.
+ */
+function withoutQuotedText(message: string): string {
+  return message.replace(/,? ?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '').trim() || 'it cannot be read as JSON';
 }
 
 function isPlainObject(value: unknown): value is Record<string, Json> {
@@ -72,16 +81,35 @@ const envKeys: Array<[string, string[]]> = [
   ['PUPPETEER_EXECUTABLE_PATH', ['whatsapp', 'chromiumPath']],
 ];
 
-function describeIssue(issue: z.core.$ZodIssue, source: string, env: Record<string, string | undefined>): string {
+/** Settings that hold a URL: an error about one shows what was typed, its password masked. */
+const urlKeys = new Set(['mail.smtpUrl', 'model.baseUrl', 'whatsapp.webVersionRemotePath']);
+
+/** The environment variable that set this key, if one did. */
+function variableFor(key: string, env: Record<string, string | undefined>): string | undefined {
+  return envKeys.find(([name, keys]) => (key === keys.join('.') || key.startsWith(`${keys.join('.')}.`)) && env[name]?.trim())?.[0];
+}
+
+/** The setting as the volunteer typed it: the environment variable if one set it, else the key. */
+function settingName(key: string, source: string, env: Record<string, string | undefined>): string {
+  const variable = variableFor(key, env);
+  return variable ? `${variable} (sets "${key}"):` : `${source}: "${key}"`;
+}
+
+function valueAt(data: Json, keys: PropertyKey[]): Json | undefined {
+  let node: Json | undefined = data;
+  for (const key of keys) node = isPlainObject(node) ? node[String(key)] : undefined;
+  return node;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, source: string, env: Record<string, string | undefined>, data: Json): string {
   const key = issue.path.join('.') || '(top level)';
-  // The volunteer typed an environment variable, not a key: name the variable.
-  const variable = envKeys.find(([name, keys]) => (key === keys.join('.') || key.startsWith(`${keys.join('.')}.`)) && env[name]?.trim())?.[0];
-  if (variable) return `${variable} (sets "${key}"): ${issue.message}`;
-  if (issue.code === 'unrecognized_keys') {
+  if (issue.code === 'unrecognized_keys' && !variableFor(key, env)) {
     const where = issue.path.length ? `${key}.` : '';
     return `${source}: unknown key ${issue.keys.map((k) => `"${where}${k}"`).join(', ')} (a typo?)`;
   }
-  return `${source}: "${key}" ${issue.message}`;
+  const value = valueAt(data, issue.path);
+  const typed = urlKeys.has(key) && typeof value === 'string' ? ` (it is "${maskUrl(value.trim())}")` : '';
+  return `${settingName(key, source, env)} ${issue.message}${typed}`;
 }
 
 /**
@@ -104,11 +132,19 @@ export function loadConfig(env: Record<string, string | undefined>, root = proje
   }
 
   const parsed = configSchema.safeParse(merged);
+  const source = overrideFile ? `config (defaults + ${overrideFile} + environment)` : 'config';
   if (!parsed.success) {
-    const source = overrideFile ? `config (defaults + ${overrideFile} + environment)` : 'config';
-    throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(issue, source, env)).join('\n'));
+    // Masked once more as a whole: no message about any setting may carry a password.
+    throw new ConfigError(maskUrlsIn(parsed.error.issues.map((issue) => describeIssue(issue, source, env, merged)).join('\n')));
   }
   const config = parsed.data;
+  // The pattern lets through what no URL parser reads (a password with a bare # or /): said here, not at the first report.
+  if (config.mail.smtpUrl && !URL.canParse(config.mail.smtpUrl)) {
+    throw new ConfigError(
+      `${settingName('mail.smtpUrl', source, env)} "${maskUrl(config.mail.smtpUrl)}" is not a URL the mail client can read ` +
+        '(in the user name or password, write @ as %40, : as %3A, / as %2F and # as %23)',
+    );
+  }
   config.storage.dir = path.resolve(config.storage.dir);
   return { config, templates: loadTemplates(root, config.bot.language) };
 }

@@ -124,6 +124,10 @@ const configShape = z.strictObject({
     perPersonPerHour: z.number().int().min(1).max(100),
     forwardNoteWindowSeconds: seconds.max(3600),
     retentionDays: z.number().min(1).max(365),
+    /** A report that failed for good is deleted this long after it failed, unless a person queues it again. */
+    failedRetentionDays: z.number().min(1).max(365),
+    /** How long before that deletion the operator is told, once per report. */
+    failedWarningDays: z.number().min(0).max(365),
     seenCacheHours: z.number().min(1).max(24 * 14),
     /** What one report may carry; past these the reporter is told what was left out, and why. */
     maxForwardedMessages: z.number().int().min(1).max(100),
@@ -181,13 +185,20 @@ const configShape = z.strictObject({
     path: ['webVersion'],
   }),
   storage: z.strictObject({ dir: text }),
-  log: z.strictObject({ level: z.enum(['error', 'warn', 'info', 'debug']) }),
+  log: z.strictObject({ level: z.enum(['error', 'warn', 'info', 'debug']), keepDays: z.number().int().min(1).max(365) }),
 });
 
 /** Checks across sections: a category must name a clause the policy has, or it would never label anything. */
 export const configSchema = configShape.superRefine((config, issues) => {
   const { guidelines, inappropriate } = config.school.policy;
   const clauses = new Set([...guidelines, ...inappropriate].map((c) => c.id));
+  if (config.reports.failedWarningDays >= config.reports.failedRetentionDays) {
+    issues.addIssue({
+      code: 'custom',
+      path: ['reports', 'failedWarningDays'],
+      message: `must be fewer than reports.failedRetentionDays (${config.reports.failedRetentionDays}), so the warning comes before the deletion`,
+    });
+  }
   config.reports.categories.forEach((category, index) => {
     if (!clauses.has(category.clause)) {
       issues.addIssue({

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 export const templateKeys = [
   'footer', 'officeClause', 'officeClauseWithPhone', 'welcome', 'welcomeEveryone', 'intro', 'rules', 'rulesFull',
-  'rulesPointer', 'concern', 'concernPointer', 'help', 'privacy', 'privacyModelOff',
+  'rulesPointer', 'concern', 'concernPointer', 'help', 'privacy', 'privacyModelOff', 'privacyModelSeesOn', 'privacyModelSeesOff',
   'privacyOperatorUnknown', 'paused', 'pausedAlready', 'resumed', 'resumedAlready', 'status',
   'statusActive', 'statusPaused', 'on', 'off', 'mailModeSmtp', 'mailModeFiles', 'welcomeSet',
   'welcomeUsage', 'adminOnly', 'groupOnly', 'unknownCommand', 'helpRules', 'helpConcern',
@@ -16,7 +16,7 @@ export const templateKeys = [
   'flagNoQuote', 'flagOwnMessage', 'flagReceived', 'reportLimited', 'urgentAdvice',
   'forwardReceived', 'forwardAdded', 'forwardNoteAdded', 'forwardStranger', 'shareDone',
   'shareUnknown', 'shareUsage', 'adminNotice', 'adminNoticeAnonymous', 'adminNoticeNamed',
-  'adminNoticeNoCategory', 'operatorFailed', 'operatorPaused', 'operatorFiles', 'operatorModelBudget',
+  'adminNoticeNoCategory', 'operatorFailed', 'operatorFailedErased', 'operatorExpiring', 'operatorPaused', 'operatorFiles', 'operatorModelBudget',
   'adminNoticeShared', 'concernPrivately', 'deliveryEmail', 'deliveryFiles',
   'flagUnreadable', 'adminDeliveredEmail', 'adminDeliveredFiles',
   'reportFailedReporter', 'shareForward', 'emailReporterForward', 'emailPerson',
@@ -29,6 +29,8 @@ export const templateKeys = [
   'attachmentAdded', 'attachmentNotAdded', 'attachmentWhyType', 'attachmentWhyTooBig', 'attachmentWhyTooMany',
   'attachmentWhySizeUnknown', 'attachmentWhyUnreadable', 'emailAttachmentLeftOut', 'forwardFull', 'forwardNoteFull',
   'forwardNoteCut', 'operatorWhatsAppBlocked', 'operatorWhatsAppOutdated', 'statusSendTrouble',
+  'helpForget', 'forgetNothing', 'forgetDone', 'forgetReportsDeleted', 'forgetReportsPending', 'forgetCoFlagged',
+  'forgetMemberLists', 'forgetOtherRecords', 'forgetAdmin',
 ] as const;
 
 export type TemplateKey = (typeof templateKeys)[number];

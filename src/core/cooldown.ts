@@ -4,13 +4,35 @@ import { isGroupId } from './ids.js';
 export type CooldownVerdict = 'first' | 'pointer' | 'quiet';
 
 /**
+ * Every cooldown in this process, so a person who asks to be forgotten leaves all of them, the
+ * ones features and the router keep to themselves included. Weak: a cooldown goes with its bot.
+ */
+const everyCooldown = new Set<WeakRef<Cooldown>>();
+
+/** Drops every cooldown's memory of these people (a key naming one of them, alone or after a chat id). */
+export function forgetInEveryCooldown(people: readonly string[]): void {
+  for (const ref of everyCooldown) {
+    const cooldown = ref.deref();
+    if (cooldown) cooldown.forget(people);
+    else everyCooldown.delete(ref);
+  }
+}
+
+/**
  * Stops a burst of the same request from flooding a chat: the first gets the full answer, the
  * next one inside the period a short pointer to it, the rest nothing until the period ends.
  */
 export class Cooldown {
   private readonly last = new Map<string, { at: number; pointed: boolean }>();
 
-  constructor(private readonly periodMs: number) {}
+  constructor(private readonly periodMs: number) {
+    everyCooldown.add(new WeakRef(this));
+  }
+
+  /** Forgets keys that name one of these people: a key is a person's id, or a chat id and a person's id. */
+  forget(people: readonly string[]): void {
+    for (const key of this.last.keys()) if (key.split(' ').some((part) => people.includes(part))) this.last.delete(key);
+  }
 
   check(key: string, now: Date): CooldownVerdict {
     const at = now.getTime();

@@ -42,12 +42,21 @@ export interface Report {
   notes: string[];
   /** A forward takes the reporter's next messages as notes until then. */
   notesUntil?: string;
-  /** Everyone who flagged the same message: one report, one email, the count recorded. */
-  flaggedBy: PersonId[];
+  /**
+   * Everyone who flagged the same message: one report, one email, the count recorded. A member
+   * who asked to be forgotten is here as their member fingerprint, not their id: still counted,
+   * still known when they flag it again, without their number (see MemberFingerprint).
+   */
+  flaggedBy: string[];
   category?: string;
   /** The model has had its one look at this report (retries do not ask again). */
   modelTriaged?: boolean;
   urgent: boolean;
+  /**
+   * Its reporter asked to be forgotten while it was on its way: it is sent first, then deleted
+   * with every copy as soon as it is delivered (or fails for good).
+   */
+  eraseWhenDelivered?: boolean;
   delivery: {
     state: DeliveryState;
     attempts: number;
@@ -58,7 +67,36 @@ export interface Report {
     adminsNotified?: boolean;
     /** When retrying began, if not at creation (a failed report queued again by hand, a report sent while the bot was offline). */
     queuedAt?: string;
+    /** When it failed for good: its time in storage counts from here. */
+    failedAt?: string;
+    /** When the operator was told a failed report is about to be deleted; set once, so a restart does not tell again. */
+    expiryWarnedAt?: string;
   };
+}
+
+/** What can happen to a report, as its audit trail records it. */
+export type AuditEvent =
+  | 'created' | 'queued' | 'attempt' | 'delivered' | 'failed' | 'requeued' | 'warned' | 'deleted'
+  /** Its reporter asked to be forgotten: it is deleted once delivered. */
+  | 'erasure-requested';
+
+/** How long a report's trail outlives it: over a year, so "did my report arrive?" can be answered about last school year. */
+export const AUDIT_KEEP_DAYS = 400;
+
+/**
+ * One step in a report's life, kept after the report itself is deleted so the volunteer can
+ * still answer "did my report arrive?". Only the reference, the time and codes: never text,
+ * names or numbers.
+ */
+export interface AuditEntry {
+  report: string;
+  at: string;
+  event: AuditEvent;
+  /**
+   * An attempt's outcome (`ok` or the mail error's code), how it was delivered, or why it was
+   * deleted (`retention-delivered`, `retention-failed`, or `erased` when its reporter asked).
+   */
+  code?: string;
 }
 
 /** Who made a report, as the feature that took it knows them. */
@@ -101,12 +139,26 @@ export type ReportResult =
 /** What happens to reports, for whoever must hear of it (admins, the operator, the simulator). */
 export interface ReportEvents {
   [name: string]: unknown[];
-  /** A new report, or one queued again: the outbox looks at its queue. */
+  /** A new report, one queued again, or one whose reporter asked to be forgotten (sent now): the outbox looks at its queue. */
   queued: [Report];
   delivered: [Report, { accepted: string[]; subject: string }];
   failed: [Report];
   /** The mail server refused the login: every report waits until a person fixes it. */
   deliveryPaused: [code: string];
+  /** A failed report will be deleted at `deleteAt` unless a person queues it again: told once per report. */
+  expiring: [Report, deleteAt: Date];
+  /** Every copy of a report is gone (its time was up, or its reporter asked); only its audit trail remains. */
+  deleted: [reference: string];
+}
+
+/** What became of the reports of a person who asked to be forgotten. */
+export interface ReporterErasure {
+  /** References of their reports deleted now, with every copy: delivered, or failed for good. */
+  deleted: string[];
+  /** References of their reports still on their way: sent first, deleted once delivered. */
+  afterDelivery: string[];
+  /** Reports made by others that they also flagged: their id there became their member fingerprint. */
+  coFlagged: number;
 }
 
 /** Reports as the features see them. Every change to a report goes through these methods. */
@@ -120,4 +172,9 @@ export interface ReportDesk {
   /** The reporter agrees that the group's admins may know who made the report. */
   share(reporter: PersonId, reference: string): Promise<Report | undefined>;
   markAdminsNotified(report: Report): Promise<void>;
+  /**
+   * A person asked to be forgotten (`ids`: each WhatsApp id of theirs). Only reports they made or
+   * flagged change: never one because they wrote the reported message.
+   */
+  forgetReporter(ids: readonly PersonId[]): Promise<ReporterErasure>;
 }

@@ -8,11 +8,19 @@ import type { LanguageModel } from './model.js';
 import type { ReportDesk } from './report.js';
 import type { Speaker } from './speaker.js';
 
+/**
+ * A member as the store keeps them: a keyed fingerprint of their WhatsApp id (`m1:…`), never the
+ * id itself, which is their phone number. Only the store makes them (see GroupStore).
+ */
+export type MemberFingerprint = string & { readonly __brand: 'MemberFingerprint' };
+
 /** A group as the bot knows it, from WhatsApp's own data. */
 export interface GroupRecord {
   id: GroupId;
   name: string;
-  members: PersonId[];
+  /** Read and changed only through the GroupStore's member methods. */
+  members: MemberFingerprint[];
+  /** Real ids: the bot writes to admins privately. */
   admins: PersonId[];
   paused: boolean;
   /** null follows the configured default. */
@@ -57,9 +65,43 @@ export interface GroupStore {
   removeGroup(id: GroupId): Promise<void>;
   /** The approved groups this person is in. */
   groupsOf(person: PersonId): GroupRecord[];
+  /** What the store keeps of a person in a member list. */
+  fingerprint(person: PersonId): MemberFingerprint;
+  isMember(group: GroupRecord | undefined, person: PersonId): boolean;
+  /** Those of `people` the group's member list does not hold, in their order, each once. */
+  newcomersAmong(group: GroupRecord | undefined, people: readonly PersonId[]): PersonId[];
+  /** How many members the group has, not counting `except` (the bot itself). */
+  memberCount(group: GroupRecord | undefined, except?: readonly PersonId[]): number;
+  /*
+   * The three below change the record they are given, and belong inside an updateGroup change,
+   * so that the change is written and the store's index of who is where follows it.
+   */
+  /** Replaces the member list with these people. */
+  setMembers(group: GroupRecord, people: readonly PersonId[]): void;
+  addMembers(group: GroupRecord, people: readonly PersonId[]): void;
+  removeMembers(group: GroupRecord, people: readonly PersonId[]): void;
   /** Whether the groups the bot was in when its number was linked have been listed yet. */
   readonly linked: boolean;
   markLinked(): Promise<void>;
+  /** Every WhatsApp id the store ties to this person: theirs, and the other half of any hidden-id pair. */
+  idsOf(person: PersonId): PersonId[];
+  /**
+   * A person asked to be forgotten (`ids`: each WhatsApp id of theirs): their fingerprint leaves
+   * every member list, their hidden-id pairs and their name as who added the bot to a group go,
+   * in one write after which no copy of the database holds them. Admin lists are kept: an admin's
+   * id is what lets the bot recognise them and tell them of reports, while they are an admin.
+   */
+  forgetPerson(ids: readonly PersonId[]): Promise<PersonErasure>;
+}
+
+/** What the store let go of a person who asked to be forgotten. */
+export interface PersonErasure {
+  /** Group member lists their fingerprint was taken out of. */
+  memberLists: number;
+  /** Groups where they are an admin: their id stays there while they are. */
+  adminOf: number;
+  /** Hidden-id pairs and "added the bot to a group" notes that named them. */
+  otherRecords: number;
 }
 
 /** Fingerprints of what was posted, so a flagged quote can be checked (quotes can be forged). */

@@ -42,7 +42,7 @@ export function adminControls(): CommandFeature[] {
           groupName: groupLabel(ctx),
           state: ctx.say(group?.paused ? 'statusPaused' : 'statusActive'),
           welcome: ctx.say(welcomeOn ? 'on' : 'off'),
-          members: group?.members.filter((m) => m !== ctx.services.self.id).length ?? 0,
+          members: ctx.services.store.memberCount(group, [ctx.services.self.id]),
           admins: group?.admins.length ?? 0,
           mailMode: ctx.say(ctx.services.mailMode === 'smtp' ? 'mailModeSmtp' : 'mailModeFiles'),
         }) + sendTroubleLine(ctx),

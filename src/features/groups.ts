@@ -61,20 +61,21 @@ export function membership(): Feature {
       const botId = ctx.services.self.id;
       if (event.kind === 'group') {
         const known = store.group(event.chat);
-        // The update replaces the member list: the one from before is kept to compare, but only
-        // when it was itself a whole list (a record pieced together from one message is not).
-        const knownMembers = known?.fullyRead ? known.members : [];
+        // The update replaces the member list, so who is new is worked out before it, and only
+        // against a whole list (a record pieced together from one message is not).
+        const comparable = Boolean(known?.fullyRead) && store.memberCount(known) > 0;
+        const newcomers = event.catchUp && comparable ? store.newcomersAmong(known, event.members).filter((m) => m !== botId) : [];
         const group = await store.updateGroup(event.chat, (g) => {
           if (event.name !== undefined) g.name = event.name;
-          g.members = [...new Set(event.members)];
+          store.setMembers(g, event.members);
           g.admins = [...new Set(event.admins)];
           g.fullyRead = true;
           if (!known || ctx.services.config.bot.groups.includes(event.chat)) g.approved ||= approvedAtFirstSight(ctx, event.chat);
         });
         await askOperators(ctx, group);
         // Only a group the bot had read whole can have newcomers; a first look lists old members.
-        if (event.catchUp && knownMembers.length && group.approved) {
-          ctx.state.newcomers = event.members.filter((m) => m !== botId && !knownMembers.includes(m));
+        if (event.catchUp && comparable && group.approved) {
+          ctx.state.newcomers = newcomers;
           if (ctx.state.newcomers.length) await next();
         }
         return;
@@ -82,7 +83,7 @@ export function membership(): Feature {
       if (event.kind === 'join') {
         if (event.members.includes(botId)) {
           const group = await store.updateGroup(event.chat, (g) => {
-            g.members = [...new Set([...g.members, ...event.members.filter((m) => m !== botId)])];
+            store.addMembers(g, event.members.filter((m) => m !== botId));
             g.approved ||= approvedAtFirstSight(ctx, event.chat, event.by);
             if (!g.approved) g.awaitingNotice = { by: event.by };
           });
@@ -93,9 +94,7 @@ export function membership(): Feature {
           } else if (!group.paused) await ctx.reply(ctx.say('intro'));
           return;
         }
-        await store.updateGroup(event.chat, (g) => {
-          g.members = [...new Set([...g.members, ...event.members])];
-        });
+        await store.updateGroup(event.chat, (g) => store.addMembers(g, event.members));
         ctx.state.newcomers = event.members;
       } else if (event.kind === 'leave') {
         if (event.members.includes(botId)) {
@@ -106,14 +105,14 @@ export function membership(): Feature {
         }
         const leaving = new Set(event.members);
         await store.updateGroup(event.chat, (g) => {
-          g.members = g.members.filter((m) => !leaving.has(m));
+          store.removeMembers(g, event.members);
           g.admins = g.admins.filter((m) => !leaving.has(m));
         });
-      } else if (event.kind === 'message' && isGroupId(event.chat) && !ctx.group?.members.includes(event.from)) {
+      } else if (event.kind === 'message' && isGroupId(event.chat) && !store.isMember(ctx.group, event.from)) {
         // Someone we had not heard of is posting: WhatsApp says they are a member, so remember them.
         const known = ctx.group;
         await store.updateGroup(event.chat, (g) => {
-          g.members.push(event.from);
+          store.addMembers(g, [event.from]);
           if (!known) g.approved = approvedAtFirstSight(ctx, event.chat);
         });
       }

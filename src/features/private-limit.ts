@@ -32,6 +32,8 @@ export class PrivateLimit {
   private readonly chats = new Map<ChatId, Chat>();
   /** The private chats whose message is being answered now, with what has been sent to each. */
   private readonly answering = new Map<ChatId, { replies: number }>();
+  /** Chats of people who asked to be forgotten: each is dropped as soon as it no longer holds anyone back. */
+  private readonly forgetting = new Set<ChatId>();
 
   constructor(private readonly options: PrivateLimitOptions) {}
 
@@ -39,6 +41,25 @@ export class PrivateLimit {
   sent(chat: ChatId): void {
     const tally = this.answering.get(chat);
     if (tally) tally.replies += 1;
+  }
+
+  /**
+   * A person asked to be forgotten. What is kept of their chat (when recent replies went, in
+   * memory only) is what limits them: dropped at once, `!forget` would reset its own limit. So it
+   * goes as soon as it limits nothing any more, rather than when the list grows long.
+   */
+  forget(chat: ChatId): void {
+    this.forgetting.add(chat);
+  }
+
+  private dropForgotten(now: number): void {
+    const since = now - this.options.windowMs;
+    for (const id of this.forgetting) {
+      const chat = this.chats.get(id);
+      if (this.answering.has(id) || (chat && (chat.quietUntil > now || chat.replies.some((at) => at > since)))) continue;
+      this.chats.delete(id);
+      this.forgetting.delete(id);
+    }
   }
 
   readonly feature: Feature = {
@@ -52,6 +73,7 @@ export class PrivateLimit {
       if (aReport || config.bot.operator.includes(event.from)) return next();
 
       const now = ctx.now().getTime();
+      if (this.forgetting.size) this.dropForgotten(now);
       const chat = this.chatOf(event.chat, now);
       if (chat.quietUntil > now) return;
       if (chat.replies.length >= this.options.perPerson) {

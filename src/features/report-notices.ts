@@ -41,15 +41,29 @@ export function reportNotices(services: Services, mailFolder: string | undefined
     await reports.markAdminsNotified(report);
   });
   reports.events.on('failed', async (report) => {
-    await tellOperator(messages.render('operatorFailed', { reference: report.id, code: report.delivery.lastError ?? 'unknown' }));
+    const facts = { reference: report.id, code: report.delivery.lastError ?? 'unknown' };
+    // Its reporter asked to be forgotten: the report is deleted now, not kept for a retry.
+    await tellOperator(
+      report.eraseWhenDelivered
+        ? messages.render('operatorFailedErased', facts)
+        : messages.render('operatorFailed', { ...facts, failedRetentionDays: config.reports.failedRetentionDays }),
+    );
     // The reporter was promised an email: they must know it did not happen, and what to do instead.
     await tell(report.reporter.id, messages.render('reportFailedReporter', { reference: report.id }));
   });
   reports.events.on('deliveryPaused', (code) => tellOperator(messages.render('operatorPaused', { code })));
+  // Only the operator can still send it on, so only the operator is told; the reporter already was, when it failed.
+  reports.events.on('expiring', async (report, deleteAt) => {
+    if (!config.bot.operator.length) log.warn('failed report will be deleted and no operator is set to tell', { report: report.id });
+    await tellOperator(messages.render('operatorExpiring', { reference: report.id, deleteOn: deletionTime.format(deleteAt) }));
+  });
   services.model?.events.on('budgetSpent', () => tellOperator(messages.render('operatorModelBudget')));
 
   return { name: 'report-notices' };
 }
+
+/** In the school's time zone, whatever the machine's. */
+const deletionTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/London' });
 
 /**
  * The group's admins who hear about a report: never its reporter, nor the author of the reported

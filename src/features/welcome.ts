@@ -30,7 +30,7 @@ export function welcome(services: Services): Feature {
     const group = store.group(chat);
     if (!batch || !group || group.paused || !(group.welcome ?? config.welcome.enabled)) return;
     // Someone who left before the welcome went out is not mentioned.
-    const members = batch.members.filter((m) => group.members.includes(m));
+    const members = batch.members.filter((m) => store.isMember(group, m));
     if (!members.length) return;
     // Past the cap, one welcome that names no one: a class added at once is better served by a
     // greeting than by dozens of phones buzzing, and several messages would flood the chat.

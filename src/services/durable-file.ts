@@ -1,6 +1,7 @@
-import { link, open, readFile, rename, rm, copyFile } from 'node:fs/promises';
+import { chmod, link, open, readFile, rename, rm, copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
+import { PRIVATE_FILE_MODE } from './private-files.js';
 
 export class StorageError extends Error {
   override name = 'StorageError';
@@ -19,6 +20,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
   private latest: T | undefined;
   private writing: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
+  /** The next write must leave no older version behind, not even as the backup. */
+  private forgetPrevious = false;
 
   constructor(readonly file: string) {
     this.tempFile = `${file}.tmp`;
@@ -31,7 +34,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
     const backup = await this.readCopy(this.backupFile);
     if (backup.ok) {
       // The main copy is damaged (a disk fault or a hand edit): the backup is one write older.
-      if (main.present) await copyFile(this.backupFile, this.file);
+      if (main.present) await this.copyPrivately(this.backupFile, this.file);
       return backup.data;
     }
     if (!main.present && !backup.present) return null;
@@ -48,16 +51,42 @@ export class DurableJsonFile<T> implements Adapter<T> {
       .catch(() => undefined)
       .then(() => {
         this.queued = undefined;
-        this.writing = this.flush();
+        this.writing = this.flushForgetting();
         return this.writing;
       });
     return this.queued;
   }
 
+  /**
+   * A write after which no older version survives: the backup becomes this version too. For a
+   * deletion (a report whose time is up), which the backup, one write older, would otherwise keep.
+   */
+  writeForgettingPrevious(data: T): Promise<void> {
+    this.forgetPrevious = true;
+    return this.write(data);
+  }
+
+  private async flushForgetting(): Promise<void> {
+    const forget = this.forgetPrevious;
+    this.forgetPrevious = false;
+    try {
+      await this.flush();
+      if (!forget) return;
+      await this.keepBackup();
+      await this.syncFolder();
+    } catch (error) {
+      // Until a write has gone through, the deleted data is still in a copy on disk.
+      if (forget) this.forgetPrevious = true;
+      throw error;
+    }
+  }
+
   private async flush(): Promise<void> {
     const text = JSON.stringify(this.latest);
-    const handle = await open(this.tempFile, 'w');
+    const handle = await open(this.tempFile, 'w', PRIVATE_FILE_MODE);
     try {
+      // A temporary file an older version left readable by others keeps its mode when reopened.
+      await handle.chmod(PRIVATE_FILE_MODE);
       await handle.writeFile(text, 'utf8');
       await handle.sync();
     } finally {
@@ -77,9 +106,15 @@ export class DurableJsonFile<T> implements Adapter<T> {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return; // the very first write: nothing to keep yet
       // Some volumes refuse hard links; a copy does the same job a little slower.
-      await copyFile(this.file, staging);
+      await this.copyPrivately(this.file, staging);
     }
     await rename(staging, this.backupFile);
+  }
+
+  /** A copy carries its source's mode: it is set again, so a copy is private whatever it came from. */
+  private async copyPrivately(from: string, to: string): Promise<void> {
+    await copyFile(from, to);
+    await chmod(to, PRIVATE_FILE_MODE);
   }
 
   private async syncFolder(): Promise<void> {

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import type { ChatId } from '../core/ids.js';
+import { PRIVATE_FILE_MODE } from './private-files.js';
 
 /** How long a handled message is remembered, by the clock, and how many at most. */
 const KEEP_MS = 14 * 86_400_000;
@@ -40,7 +41,7 @@ export class HandledFile {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    const handled = new HandledFile(file, await open(file, 'a'));
+    const handled = new HandledFile(file, await open(file, 'a', PRIVATE_FILE_MODE));
     for (const line of text.split('\n')) {
       // A line cut short by a crash mid-write is skipped: at worst that one message counts as new.
       const [handledAt, sentAt, key, extra] = line.split(' ');
@@ -112,7 +113,7 @@ export class HandledFile {
   private async rewrite(): Promise<void> {
     const text = [...this.entries].map(([key, e]) => `${e.handledAt} ${e.sentAt} ${key}\n`).join('');
     const temp = `${this.file}.tmp`;
-    const handle = await open(temp, 'w');
+    const handle = await open(temp, 'w', PRIVATE_FILE_MODE);
     try {
       await handle.writeFile(text, 'utf8');
       await handle.sync();
@@ -121,7 +122,7 @@ export class HandledFile {
     }
     await rename(temp, this.file);
     await this.handle.close();
-    this.handle = await open(this.file, 'a');
+    this.handle = await open(this.file, 'a', PRIVATE_FILE_MODE);
     this.lines = this.entries.size;
   }
 

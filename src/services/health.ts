@@ -2,6 +2,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock, Timer } from '../core/clock.js';
 import type { Outbox } from './outbox.js';
+import { PRIVATE_FILE_MODE } from './private-files.js';
 
 export interface HealthReport {
   at: string;
@@ -72,7 +73,7 @@ export class Heartbeat {
     };
     const file = path.join(this.dir, 'health.json');
     try {
-      await writeFile(`${file}.tmp`, JSON.stringify(report));
+      await writeFile(`${file}.tmp`, JSON.stringify(report), { mode: PRIVATE_FILE_MODE });
       await rename(`${file}.tmp`, file);
     } finally {
       this.timer?.cancel();

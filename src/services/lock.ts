@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { link, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { StorageError } from './durable-file.js';
+import { PRIVATE_FILE_MODE } from './private-files.js';
 
 interface LockOwner {
   pid: number;
@@ -29,7 +30,7 @@ export async function lockStorage(dir: string): Promise<() => Promise<void>> {
   const me: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   // The lock appears whole or not at all: written aside, then linked into place (which fails if taken).
   const draft = `${file}.${process.pid}`;
-  await writeFile(draft, JSON.stringify(me));
+  await writeFile(draft, JSON.stringify(me), { mode: PRIVATE_FILE_MODE });
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {

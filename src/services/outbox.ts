@@ -60,7 +60,7 @@ export class Outbox {
       for (let report = this.nextDue(); report && !this.pausedFor; report = this.nextDue()) {
         await this.attempt(report);
       }
-      await this.reports.forgetExpired();
+      await this.reports.applyRetention();
     } finally {
       this.running = false;
       this.scheduleNext();
@@ -77,11 +77,15 @@ export class Outbox {
     return best;
   }
 
-  /** The next due report, or a day from now at the latest, when old reports are cleared out. */
+  /**
+   * The next due report, or retention's next warning or deletion, or a day from now at the
+   * latest: retention runs at every pass, so a report is deleted when its time is up.
+   */
   private scheduleNext(): void {
     const times = this.pausedFor ? [] : this.queued().map((r) => Date.parse(r.delivery.nextAttemptAt));
+    const retention = this.reports.nextRetentionAt()?.getTime() ?? Infinity;
     const now = this.clock.now().getTime();
-    const wait = Math.max(0, Math.min(now + RETENTION_SWEEP_MS, ...times) - now);
+    const wait = Math.max(0, Math.min(now + RETENTION_SWEEP_MS, retention, ...times) - now);
     this.timer?.cancel();
     this.timer = this.clock.setTimer(wait, () => this.drain());
   }
@@ -106,7 +110,7 @@ export class Outbox {
     const log = this.log.child({ report: report.id, attempt: report.delivery.attempts + 1 });
 
     if (outcome.ok) {
-      await this.reports.recordDelivered(report, { accepted: outcome.accepted, subject: email.subject });
+      await this.reports.recordDelivered(report, { accepted: outcome.accepted, subject: email.subject }, this.mailer.mode);
       log.info('report delivered', { mode: this.mailer.mode });
       return;
     }

@@ -1,4 +1,4 @@
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { LeftOut } from '../core/attachments.js';
@@ -8,8 +8,10 @@ import type { PersonId } from '../core/ids.js';
 import { errorCode, type Logger } from '../core/log.js';
 import { Notifier } from '../core/notifier.js';
 import type { Random } from '../core/random.js';
-import type {
-  FlagInput, ForwardInput, NoteResult, Report, ReportDesk, ReportedMessage, ReportEvents, ReportResult, Reporter,
+import {
+  AUDIT_KEEP_DAYS,
+  type AuditEntry, type AuditEvent, type FlagInput, type ForwardInput, type NoteResult, type Report, type ReportDesk, type ReportedMessage,
+  type ReporterErasure, type ReportEvents, type ReportResult, type Reporter,
 } from '../core/report.js';
 import { categorise, looksUrgent } from '../core/triage.js';
 import { claimAllowed, claimedType, detectFileType } from './file-types.js';
@@ -17,6 +19,11 @@ import { attachmentName, safeFilename } from './report-email.js';
 import type { Store } from './store.js';
 
 const ID_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/** One step for a report's trail: what happened, with a code where there is one (never text). */
+type Step = AuditEvent | [AuditEvent, string];
 
 /** What the model's first read added to a report: a label of the bot's own, which it only chose. */
 export interface ModelTriage {
@@ -26,12 +33,20 @@ export interface ModelTriage {
 /**
  * The one owner of reports. It turns flags and forwards into reports (one per reported message,
  * limited per person), writes each together with its place in the outbox before anyone is told
- * it was received, records every delivery attempt, and forgets delivered reports when their time
- * is up. Every change to a report is one of its methods, so the bot and `npm run reports` change
- * reports the same way; what happens is told to listeners through `events`.
+ * it was received, records every delivery attempt, and deletes delivered and failed reports, with
+ * every copy of them, when their time is up or their reporter asks (`forgetReporter`). Every change to a report is one of its methods, so
+ * the bot and `npm run reports` change reports the same way, and each leaves a line in the
+ * report's audit trail (no content); what happens is told to listeners through `events`.
  */
 export class Reports implements ReportDesk {
   readonly events: Notifier<ReportEvents>;
+  /**
+   * When the reports of people who asked to be forgotten were made, for the last hour, by member
+   * fingerprint and in memory only: erasing what was sent must not reset the hourly limit.
+   */
+  private readonly erasedRecently = new Map<string, number[]>();
+  /** Deleted while something still held them (a listener of `delivered`): saving one again must not bring it back. */
+  private readonly gone = new WeakSet<Report>();
 
   constructor(
     private readonly store: Store,
@@ -62,12 +77,12 @@ export class Reports implements ReportDesk {
       .reports()
       .find((r) => r.kind === 'flag' && r.delivery.state !== 'failed' && r.group?.id === input.group.id && r.messages[0]?.id === input.message.id);
     if (existing) {
-      if (!existing.flaggedBy.includes(input.reporter.id)) {
+      if (!this.hasFlagged(existing, input.reporter.id)) {
         existing.flaggedBy.push(input.reporter.id);
         // Another member's reason can tell the school more (a child at risk): it goes in as a note.
         if (input.reason) existing.notes.push(`Another member's reason: ${input.reason.slice(0, this.config.reports.maxNoteCharacters)}`);
         if (existing.delivery.state === 'queued') this.triage(existing);
-        await this.store.saveReports(existing);
+        await this.save(existing);
       }
       return { kind: 'counted', report: existing };
     }
@@ -78,7 +93,7 @@ export class Reports implements ReportDesk {
     report.reason = input.reason || undefined;
     report.messages = [await this.withMedia(report, input.message, input.media)];
     this.triage(report);
-    await this.store.saveReports(report);
+    await this.save(report, 'created', 'queued');
     await this.events.emit('queued', report);
     return { kind: 'created', report };
   }
@@ -90,7 +105,7 @@ export class Reports implements ReportDesk {
       if (open.messages.length >= this.config.reports.maxForwardedMessages) return { kind: 'full', report: open };
       open.messages.push(await this.withMedia(open, input.message, input.media));
       this.triage(open);
-      await this.store.saveReports(open);
+      await this.save(open);
       return { kind: 'added', report: open };
     }
     if (this.overLimit(input.reporter.id)) return { kind: 'limited' };
@@ -102,7 +117,7 @@ export class Reports implements ReportDesk {
     report.notesUntil = until;
     report.delivery.nextAttemptAt = until;
     this.triage(report);
-    await this.store.saveReports(report);
+    await this.save(report, 'created', 'queued');
     await this.events.emit('queued', report);
     return { kind: 'created', report };
   }
@@ -121,7 +136,7 @@ export class Reports implements ReportDesk {
     const chars = [...note];
     report.notes.push(chars.slice(0, maxNoteCharacters).join(''));
     this.triage(report);
-    await this.store.saveReports(report);
+    await this.save(report);
     return chars.length > maxNoteCharacters ? 'cut' : 'added';
   }
 
@@ -130,30 +145,33 @@ export class Reports implements ReportDesk {
     const report = this.report(reference);
     if (!report || report.reporter.id !== reporter) return undefined;
     report.reporterShared = true;
-    await this.store.saveReports(report);
+    await this.save(report);
     return report;
   }
 
   async markAdminsNotified(report: Report): Promise<void> {
     report.delivery.adminsNotified = true;
-    await this.store.saveReports(report);
+    await this.save(report);
   }
 
   /** The model's one look at a report before its first attempt; retries do not ask again. */
   async recordModelTriage(report: Report, triage: ModelTriage | undefined): Promise<void> {
     if (triage?.category) report.category = triage.category;
     report.modelTriaged = true;
-    await this.store.saveReports(report);
+    await this.save(report);
   }
 
-  async recordDelivered(report: Report, email: { accepted: string[]; subject: string }): Promise<void> {
+  /** `via`: emailed through the mail server, or saved as a file for the volunteer to send on. */
+  async recordDelivered(report: Report, email: { accepted: string[]; subject: string }, via: 'smtp' | 'files'): Promise<void> {
     const delivery = report.delivery;
     delivery.attempts += 1;
     delivery.state = 'sent';
     delivery.sentAt = this.clock.now().toISOString();
     delete delivery.lastError;
-    await this.store.saveReports(report);
+    await this.save(report, ['attempt', 'ok'], ['delivered', via]);
     await this.events.emit('delivered', report, email);
+    // The reporter asked to be forgotten while it was on its way: now it has arrived, it goes.
+    if (report.eraseWhenDelivered) await this.erase([report], 'erased');
   }
 
   /** An attempt that failed but may work later; `nextAttemptAt` undefined holds it until the outbox resumes. */
@@ -162,7 +180,7 @@ export class Reports implements ReportDesk {
     delivery.attempts += 1;
     delivery.lastError = code;
     if (nextAttemptAt) delivery.nextAttemptAt = nextAttemptAt.toISOString();
-    await this.store.saveReports(report);
+    await this.save(report, ['attempt', code]);
   }
 
   /** The mail server refused the login: the outbox holds every report until a person fixes it. */
@@ -176,8 +194,55 @@ export class Reports implements ReportDesk {
     delivery.attempts += 1;
     delivery.lastError = code;
     delivery.state = 'failed';
-    await this.store.saveReports(report);
+    delivery.failedAt = this.clock.now().toISOString();
+    await this.save(report, ['attempt', code], ['failed', code]);
     await this.events.emit('failed', report);
+    // Its reporter, told just now that it failed, asked to be forgotten: it is not kept for a retry.
+    if (report.eraseWhenDelivered) await this.erase([report], 'erased');
+  }
+
+  async forgetReporter(ids: readonly PersonId[]): Promise<ReporterErasure> {
+    const people = new Set(ids);
+    // Only what they made or flagged: whoever wrote a reported message cannot make it go away.
+    const theirs = this.store.reports().filter((r) => people.has(r.reporter.id));
+    const onTheirWay = theirs.filter((r) => r.delivery.state === 'queued');
+    const done = theirs.filter((r) => r.delivery.state !== 'queued');
+    const coFlagged = this.store.reports().filter((r) => !people.has(r.reporter.id) && r.flaggedBy.some((id) => people.has(id)));
+
+    for (const report of onTheirWay) await this.markForErasure(report);
+    for (const report of coFlagged) {
+      report.flaggedBy = [...new Set(report.flaggedBy.map((id) => (people.has(id) ? this.store.fingerprint(id) : id)))];
+    }
+    await this.erase(done, 'erased', coFlagged);
+    if (onTheirWay.length) await this.events.emit('queued', onTheirWay[0]!);
+    return { deleted: done.map((r) => r.id), afterDelivery: onTheirWay.map((r) => r.id), coFlagged: coFlagged.length };
+  }
+
+  /**
+   * The volunteer deletes one report, with every copy, at a person's request. Only one that has
+   * left the queue (delivered, or failed for good): false for one still on its way.
+   */
+  async deleteNow(report: Report): Promise<boolean> {
+    if (report.delivery.state === 'queued') return false;
+    await this.erase([report], 'erased');
+    return true;
+  }
+
+  /** A report still on its way is sent first, and deleted with every copy once delivered (or failed for good). */
+  async deleteWhenDelivered(report: Report): Promise<void> {
+    await this.markForErasure(report);
+    await this.events.emit('queued', report);
+  }
+
+  private async markForErasure(report: Report): Promise<void> {
+    if (report.eraseWhenDelivered) return;
+    const now = this.clock.now().toISOString();
+    report.eraseWhenDelivered = true;
+    // Sent now rather than at its next retry, and a forward takes no more notes: the sooner it
+    // arrives, the sooner it is erased.
+    if (report.delivery.nextAttemptAt > now) report.delivery.nextAttemptAt = now;
+    if ((report.notesUntil ?? '') > now) report.notesUntil = now;
+    await this.save(report, 'erasure-requested');
   }
 
   /** A person put a failed report back in the queue: a fresh period of retries starts now. */
@@ -185,26 +250,137 @@ export class Reports implements ReportDesk {
     const now = this.clock.now().toISOString();
     // When the report was made stays as it was: the school sees when it happened.
     report.delivery = { state: 'queued', attempts: 0, nextAttemptAt: now, queuedAt: now };
-    await this.store.saveReports(report);
+    await this.save(report, 'requeued');
     await this.events.emit('queued', report);
   }
 
   /**
-   * Drops reports delivered before the retention period, with their attachments: the school has
-   * them. A report that failed for good stays until a person has dealt with it.
+   * Deletes each report whose time is up, with every copy of it: its record (the backup of the
+   * database too), its .eml, its attachments and any half-written file of either. A delivered
+   * report goes `retentionDays` after delivery; one that failed for good `failedRetentionDays`
+   * after it failed, once the operator has been warned `failedWarningDays` ahead (they may still
+   * send it on). A queued report is never deleted: it has not reached the school yet. Trail
+   * entries go after AUDIT_KEEP_DAYS.
    */
-  async forgetExpired(): Promise<void> {
-    const before = new Date(this.clock.now().getTime() - this.config.reports.retentionDays * 86_400_000);
-    const dropped = await this.store.forgetReportsDeliveredBefore(before);
-    for (const report of dropped) {
-      for (const message of report.messages) if (message.media?.file) await rm(message.media.file, { force: true });
+  async applyRetention(): Promise<void> {
+    const now = this.clock.now();
+    for (const report of this.store.reports().filter((r) => this.warningDue(r, now))) {
+      report.delivery.expiryWarnedAt = now.toISOString();
+      await this.save(report, 'warned');
+      await this.events.emit('expiring', report, new Date(this.deleteAt(report)!));
+    }
+    const due = this.store.reports().filter((r) => (this.deleteAt(r) ?? Infinity) <= now.getTime());
+    await this.erase(due, (r) => (r.delivery.state === 'sent' ? 'retention-delivered' : 'retention-failed'));
+  }
+
+  /**
+   * Deletes reports with every copy of them, records why in their trails, and drops trail entries
+   * past AUDIT_KEEP_DAYS, in one write of the database (see Store.forgetReports for `scrubbed`).
+   */
+  private async erase(reports: readonly Report[], why: string | ((report: Report) => string), scrubbed: readonly Report[] = []): Promise<void> {
+    const now = this.clock.now();
+    // Files first: were the bot stopped in between, the record still says which files to look for.
+    for (const report of reports) await this.eraseFiles(report);
+    const at = now.toISOString();
+    const code = (r: Report) => (typeof why === 'string' ? why : why(r));
+    const audit = reports.map((r): AuditEntry => ({ report: r.id, at, event: 'deleted', code: code(r) }));
+    await this.store.forgetReports(new Set(reports.map((r) => r.id)), audit, new Date(now.getTime() - AUDIT_KEEP_DAYS * DAY_MS), scrubbed);
+    for (const report of reports) {
+      this.gone.add(report);
+      if (code(report) === 'erased') this.countErased(report);
+      this.log.info('report deleted', { report: report.id, state: report.delivery.state, code: code(report) });
+      await this.events.emit('deleted', report.id);
     }
   }
 
+  private countErased(report: Report): void {
+    const made = Date.parse(report.createdAt);
+    if (made <= this.clock.now().getTime() - HOUR_MS) return;
+    const key = this.store.fingerprint(report.reporter.id);
+    this.erasedRecently.set(key, [...(this.erasedRecently.get(key) ?? []), made]);
+  }
+
+  /** Whether this person's flag is already counted in the report, by their id or, if they asked to be forgotten, their fingerprint. */
+  private hasFlagged(report: Report, person: PersonId): boolean {
+    return report.flaggedBy.includes(person) || report.flaggedBy.includes(this.store.fingerprint(person));
+  }
+
+  /** When retention next has something to do (a warning or a deletion), if anything is waiting for it. */
+  nextRetentionAt(): Date | undefined {
+    let next = Infinity;
+    for (const report of this.store.reports()) next = Math.min(next, this.warnAt(report) ?? this.deleteAt(report) ?? Infinity);
+    return Number.isFinite(next) ? new Date(next) : undefined;
+  }
+
+  /** A failed report's warning, while it has not been given. */
+  private warnAt(report: Report): number | undefined {
+    const d = report.delivery;
+    if (d.state !== 'failed' || d.expiryWarnedAt) return undefined;
+    const { failedRetentionDays, failedWarningDays } = this.config.reports;
+    return this.failedAt(report) + (failedRetentionDays - failedWarningDays) * DAY_MS;
+  }
+
+  private warningDue(report: Report, now: Date): boolean {
+    return (this.warnAt(report) ?? Infinity) <= now.getTime();
+  }
+
+  /** Undefined: not to be deleted (yet). */
+  private deleteAt(report: Report): number | undefined {
+    const d = report.delivery;
+    const { retentionDays, failedRetentionDays, failedWarningDays } = this.config.reports;
+    if (d.state === 'sent') return Date.parse(d.sentAt ?? report.createdAt) + retentionDays * DAY_MS;
+    if (d.state !== 'failed' || !d.expiryWarnedAt) return undefined;
+    // A warning given late (the bot was off when it was due) still gives the operator its full notice.
+    return Math.max(this.failedAt(report) + failedRetentionDays * DAY_MS, Date.parse(d.expiryWarnedAt) + failedWarningDays * DAY_MS);
+  }
+
+  /** Reports that failed before the time was recorded: their last attempt was due at nextAttemptAt. */
+  private failedAt(report: Report): number {
+    return Date.parse(report.delivery.failedAt ?? report.delivery.nextAttemptAt ?? report.createdAt);
+  }
+
+  private async eraseFiles(report: Report): Promise<void> {
+    for (const message of report.messages) if (message.media?.file) await rm(message.media.file, { force: true });
+    // By name too: a file half-written when the bot stopped (….tmp) is on no record.
+    await this.removeStartingWith(path.join(this.store.dir, 'outbox'), `${report.id}.`);
+    await this.removeStartingWith(path.join(this.store.dir, 'media'), `${report.id}-`);
+  }
+
+  private async removeStartingWith(dir: string, prefix: string): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    for (const name of names) if (name.startsWith(prefix)) await rm(path.join(dir, name), { force: true });
+  }
+
+  /** Writes the report with the steps that just happened to it, in one write. */
+  private async save(report: Report, ...steps: Step[]): Promise<void> {
+    if (this.gone.has(report)) return;
+    const at = this.clock.now().toISOString();
+    const audit = steps.map((step): AuditEntry => {
+      const [event, code] = typeof step === 'string' ? [step] : step;
+      return code === undefined ? { report: report.id, at, event } : { report: report.id, at, event, code };
+    });
+    await this.store.saveReportsWithAudit([report], audit);
+  }
+
   private overLimit(person: PersonId): boolean {
-    const hourAgo = new Date(this.clock.now().getTime() - 3_600_000).toISOString();
-    const recent = this.store.reports().filter((r) => r.reporter.id === person && r.createdAt > hourAgo).length;
-    return recent >= this.config.reports.perPersonPerHour;
+    const hourAgo = this.clock.now().getTime() - HOUR_MS;
+    const recent = this.store.reports().filter((r) => r.reporter.id === person && Date.parse(r.createdAt) > hourAgo).length;
+    return recent + this.erasedWithinHour(person, hourAgo) >= this.config.reports.perPersonPerHour;
+  }
+
+  private erasedWithinHour(person: PersonId, hourAgo: number): number {
+    const key = this.store.fingerprint(person);
+    const times = this.erasedRecently.get(key)?.filter((made) => made > hourAgo);
+    if (times?.length) this.erasedRecently.set(key, times);
+    else this.erasedRecently.delete(key);
+    for (const [other, made] of this.erasedRecently) if (made.every((t) => t <= hourAgo)) this.erasedRecently.delete(other);
+    return times?.length ?? 0;
   }
 
   private triage(report: Report): void {
@@ -245,7 +421,8 @@ export class Reports implements ReportDesk {
       let suffix = '';
       for (let i = 0; i < 4; i++) suffix += ID_LETTERS[Math.floor(this.random() * ID_LETTERS.length)];
       const id = `R-${day}-${suffix}`;
-      if (!this.report(id)) return id;
+      // A deleted report's reference stays taken while its trail is kept: one reference, one report.
+      if (!this.report(id) && !this.store.auditOf(id).length) return id;
     }
   }
 
@@ -279,9 +456,10 @@ export class Reports implements ReportDesk {
     if (!type) return leftOut('type', bytes.length);
 
     const dir = path.join(this.store.dir, 'media');
-    await mkdir(dir, { recursive: true });
+    // Readable by the bot's user only (PRIVATE_FOLDER_MODE, PRIVATE_FILE_MODE in private-files.ts).
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     const file = path.join(dir, `${report.id}-${number}.${type.extension}`);
-    const handle = await open(`${file}.tmp`, 'w');
+    const handle = await open(`${file}.tmp`, 'w', 0o600);
     try {
       await handle.writeFile(bytes);
       await handle.sync();

@@ -2,11 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import type { ChatId, GroupId, PersonId } from '../core/ids.js';
-import type { GroupRecord, GroupStore, HandledMessages, PersonAliases } from '../core/services.js';
-import type { Report } from '../core/report.js';
+import type { GroupRecord, GroupStore, HandledMessages, MemberFingerprint, PersonAliases, PersonErasure } from '../core/services.js';
+import type { AuditEntry, Report } from '../core/report.js';
 import { DurableJsonFile } from './durable-file.js';
 import { HandledFile } from './handled.js';
 import { lockStorage } from './lock.js';
+import { isFingerprint, MemberKey } from './member-key.js';
 
 export interface StoreData {
   version: 1;
@@ -16,10 +17,12 @@ export interface StoreData {
   linked: boolean;
   /** Hidden WhatsApp ids (…@lid) and the phone-number ids they stand for. */
   aliases: Record<PersonId, PersonId>;
+  /** Each report's life in references, times and codes only; it outlives the report. */
+  audit: AuditEntry[];
 }
 
 function emptyData(): StoreData {
-  return { version: 1, groups: {}, reports: [], linked: false, aliases: {} };
+  return { version: 1, groups: {}, reports: [], linked: false, aliases: {}, audit: [] };
 }
 
 /**
@@ -33,20 +36,38 @@ function fromBeforeApproval(data: StoreData): void {
 }
 
 /**
+ * Member lists written before they were fingerprinted hold WhatsApp ids, which are phone
+ * numbers: each becomes its fingerprint. Whether anything changed.
+ */
+function fingerprintMembers(groups: GroupRecord[], key: MemberKey): boolean {
+  let changed = false;
+  for (const group of groups) {
+    if (group.members.every(isFingerprint)) continue;
+    group.members = [...new Set(group.members.map((m) => (isFingerprint(m) ? m : key.fingerprint(m))))];
+    changed = true;
+  }
+  return changed;
+}
+
+/**
  * The bot's memory on disk. lowdb runs on our own durable adapter (never a preset: presets keep
  * data in memory when NODE_ENV=test, and then no test would ever touch the file). Only this
  * process may use the folder while the store is open.
  */
 export class Store implements GroupStore, PersonAliases, HandledMessages {
   private readonly reportsById = new Map<string, Report>();
-  /** Which groups each person is in (as member or admin): a private message asks it every time. */
-  private readonly groupIdsByPerson = new Map<PersonId, Set<GroupId>>();
+  /**
+   * Which groups each person is in (as member or admin), by fingerprint: a private message asks
+   * it every time.
+   */
+  private readonly groupIdsByPerson = new Map<MemberFingerprint, Set<GroupId>>();
 
   private constructor(
     private readonly db: Low<StoreData>,
     readonly dir: string,
     private readonly unlock: () => Promise<void>,
     private readonly handled: HandledFile,
+    private readonly memberKey: MemberKey,
   ) {
     for (const report of db.data.reports) this.reportsById.set(report.id, report);
     for (const group of Object.values(db.data.groups)) this.indexPeople(group, true);
@@ -57,13 +78,19 @@ export class Store implements GroupStore, PersonAliases, HandledMessages {
     const unlock = await lockStorage(dir);
     try {
       const fresh = emptyData();
-      const db = new Low<StoreData>(new DurableJsonFile<StoreData>(path.join(dir, 'db.json')), fresh);
+      const file = new DurableJsonFile<StoreData>(path.join(dir, 'db.json'));
+      const db = new Low<StoreData>(file, fresh);
       await db.read();
       if (db.data !== fresh) {
         fromBeforeApproval(db.data);
         db.data = { ...emptyData(), ...db.data };
       }
-      return new Store(db, dir, unlock, await HandledFile.open(path.join(dir, 'handled-messages.txt')));
+      const groups = Object.values(db.data.groups);
+      const fingerprinted = groups.some((g) => g.members.some(isFingerprint));
+      const memberKey = await MemberKey.open(dir, !fingerprinted);
+      // The backup too: an upgrade leaves no phone number of a member behind.
+      if (fingerprintMembers(groups, memberKey)) await file.writeForgettingPrevious(db.data);
+      return new Store(db, dir, unlock, await HandledFile.open(path.join(dir, 'handled-messages.txt')), memberKey);
     } catch (error) {
       await unlock();
       throw error;
@@ -99,15 +126,48 @@ export class Store implements GroupStore, PersonAliases, HandledMessages {
     if (group) this.indexPeople(group, false);
     delete this.db.data.groups[id];
     // A group's members are forgotten with it, their two ids too unless another group has them.
+    const known = (person: PersonId) => this.groupIdsByPerson.has(this.fingerprint(person));
     for (const [lid, phone] of Object.entries(this.db.data.aliases)) {
-      if (!this.groupIdsByPerson.has(phone) && !this.groupIdsByPerson.has(lid)) delete this.db.data.aliases[lid];
+      if (!known(phone) && !known(lid)) delete this.db.data.aliases[lid];
     }
-    await this.db.write();
+    // The backup must not keep them either.
+    await this.writeForgettingPrevious();
   }
 
   groupsOf(person: PersonId): GroupRecord[] {
-    const ids = this.groupIdsByPerson.get(person);
+    const ids = this.groupIdsByPerson.get(this.fingerprint(person));
     return ids ? this.groups().filter((g) => g.approved && ids.has(g.id)) : [];
+  }
+
+  fingerprint(person: PersonId): MemberFingerprint {
+    return this.memberKey.fingerprint(person);
+  }
+
+  isMember(group: GroupRecord | undefined, person: PersonId): boolean {
+    return group !== undefined && group.members.includes(this.fingerprint(person));
+  }
+
+  newcomersAmong(group: GroupRecord | undefined, people: readonly PersonId[]): PersonId[] {
+    return [...new Set(people)].filter((person) => !this.isMember(group, person));
+  }
+
+  memberCount(group: GroupRecord | undefined, except: readonly PersonId[] = []): number {
+    if (!group) return 0;
+    const left = new Set(except.map((person) => this.fingerprint(person)));
+    return group.members.filter((member) => !left.has(member)).length;
+  }
+
+  setMembers(group: GroupRecord, people: readonly PersonId[]): void {
+    group.members = [...new Set(people.map((person) => this.fingerprint(person)))];
+  }
+
+  addMembers(group: GroupRecord, people: readonly PersonId[]): void {
+    group.members = [...new Set([...group.members, ...people.map((person) => this.fingerprint(person))])];
+  }
+
+  removeMembers(group: GroupRecord, people: readonly PersonId[]): void {
+    const leaving = new Set(people.map((person) => this.fingerprint(person)));
+    group.members = group.members.filter((member) => !leaving.has(member));
   }
 
   get linked(): boolean {
@@ -128,20 +188,55 @@ export class Store implements GroupStore, PersonAliases, HandledMessages {
     const fresh = pairs.filter((p) => p.lid !== p.phone && this.phoneOf(p.lid) !== p.phone);
     if (!fresh.length) return;
     const phoneOf = new Map(fresh.map((p) => [p.lid, p.phone]));
+    const memberOf = new Map(fresh.map((p) => [this.fingerprint(p.lid), this.fingerprint(p.phone)]));
     for (const { lid, phone } of fresh) this.db.data.aliases[lid] = phone;
-    const rename = (ids: PersonId[]) => [...new Set(ids.map((id) => phoneOf.get(id) ?? id))];
+    const rename = <Id extends string>(ids: Id[], to: Map<Id, Id>) => [...new Set(ids.map((id) => to.get(id) ?? id))];
     for (const group of Object.values(this.db.data.groups)) {
-      if (![...group.members, ...group.admins].some((id) => phoneOf.has(id))) continue;
+      if (!group.members.some((m) => memberOf.has(m)) && !group.admins.some((id) => phoneOf.has(id))) continue;
       this.indexPeople(group, false);
-      group.members = rename(group.members);
-      group.admins = rename(group.admins);
+      group.members = rename(group.members, memberOf);
+      group.admins = rename(group.admins, phoneOf);
       this.indexPeople(group, true);
     }
     await this.db.write();
   }
 
+  idsOf(person: PersonId): PersonId[] {
+    const ids = new Set([person]);
+    const phone = this.phoneOf(person);
+    if (phone) ids.add(phone);
+    for (const [lid, to] of Object.entries(this.db.data.aliases)) if (ids.has(to)) ids.add(lid);
+    return [...ids];
+  }
+
+  async forgetPerson(ids: readonly PersonId[]): Promise<PersonErasure> {
+    const people = new Set(ids);
+    const fingerprints = new Set(ids.map((id) => this.fingerprint(id)));
+    const erased: PersonErasure = { memberLists: 0, adminOf: 0, otherRecords: 0 };
+    for (const group of Object.values(this.db.data.groups)) {
+      if (group.admins.some((admin) => people.has(admin))) erased.adminOf += 1;
+      if (group.awaitingNotice?.by !== undefined && people.has(group.awaitingNotice.by)) {
+        // The operators are still asked about the group, as about one added by a link.
+        delete group.awaitingNotice.by;
+        erased.otherRecords += 1;
+      }
+      if (!group.members.some((member) => fingerprints.has(member))) continue;
+      this.indexPeople(group, false);
+      group.members = group.members.filter((member) => !fingerprints.has(member));
+      this.indexPeople(group, true);
+      erased.memberLists += 1;
+    }
+    for (const [lid, phone] of Object.entries(this.db.data.aliases)) {
+      if (!people.has(lid) && !people.has(phone)) continue;
+      delete this.db.data.aliases[lid];
+      erased.otherRecords += 1;
+    }
+    if (erased.memberLists || erased.otherRecords) await this.writeForgettingPrevious();
+    return erased;
+  }
+
   private indexPeople(group: GroupRecord, add: boolean): void {
-    for (const person of [...group.members, ...group.admins]) {
+    for (const person of new Set([...group.members, ...group.admins.map((admin) => this.fingerprint(admin))])) {
       let ids = this.groupIdsByPerson.get(person);
       if (add) {
         if (!ids) this.groupIdsByPerson.set(person, (ids = new Set()));
@@ -165,6 +260,12 @@ export class Store implements GroupStore, PersonAliases, HandledMessages {
    * place in the outbox are on disk together.
    */
   async saveReports(...reports: Report[]): Promise<void> {
+    await this.saveReportsWithAudit(reports, []);
+  }
+
+  /** Reports and what just happened to them, in one write: the trail never misses a change that reached the disk. */
+  async saveReportsWithAudit(reports: readonly Report[], audit: readonly AuditEntry[]): Promise<void> {
+    this.db.data.audit.push(...audit);
     for (const report of reports) {
       const existing = this.reportsById.get(report.id);
       if (!existing) this.db.data.reports.push(report);
@@ -176,24 +277,34 @@ export class Store implements GroupStore, PersonAliases, HandledMessages {
     await this.db.write();
   }
 
+  /** A report's trail, oldest first; it is there after the report itself was deleted. */
+  auditOf(reference: string): AuditEntry[] {
+    return this.db.data.audit.filter((entry) => entry.report === reference);
+  }
+
   /**
-   * Drops reports delivered before `before`: the school has them. A report that failed for good
-   * stays until a person has dealt with it (npm run reports).
+   * Deletes reports for good, adds what happened to them to the trail and drops trail entries
+   * from before `auditSince`, in one write after which no copy of the database (db.json.bak
+   * included) holds the deleted reports. `scrubbed`: reports kept but changed in place to take
+   * someone out of them, whose earlier version must not survive in the backup either.
    */
-  async forgetReportsDeliveredBefore(before: Date): Promise<Report[]> {
-    const cutoff = before.getTime();
-    const keep: Report[] = [];
-    const dropped: Report[] = [];
-    for (const r of this.db.data.reports) {
-      const delivered = r.delivery.state === 'sent' && Date.parse(r.delivery.sentAt ?? r.createdAt) < cutoff;
-      (delivered ? dropped : keep).push(r);
-    }
-    if (!dropped.length) return dropped;
-    this.db.data.reports = keep;
-    this.reportsById.clear();
-    for (const report of keep) this.reportsById.set(report.id, report);
-    await this.db.write();
-    return dropped;
+  async forgetReports(references: ReadonlySet<string>, audit: readonly AuditEntry[], auditSince: Date, scrubbed: readonly Report[] = []): Promise<void> {
+    const since = auditSince.toISOString();
+    const keptAudit = this.db.data.audit.filter((entry) => entry.at >= since);
+    const dropped = this.db.data.reports.filter((r) => references.has(r.id));
+    if (!dropped.length && !scrubbed.length && !audit.length && keptAudit.length === this.db.data.audit.length) return;
+    this.db.data.reports = this.db.data.reports.filter((r) => !references.has(r.id));
+    for (const report of dropped) this.reportsById.delete(report.id);
+    this.db.data.audit = [...keptAudit, ...audit];
+    if (!dropped.length && !scrubbed.length) return this.db.write();
+    await this.writeForgettingPrevious();
+  }
+
+  /** A write after which db.json.bak holds this version too: for a deletion, which the backup would otherwise keep. */
+  private async writeForgettingPrevious(): Promise<void> {
+    const file = this.db.adapter;
+    if (file instanceof DurableJsonFile) await file.writeForgettingPrevious(this.db.data);
+    else await this.db.write();
   }
 
   claimMessage(chat: ChatId, id: string, sentAt: Date, now: Date): boolean {

@@ -276,3 +276,60 @@ describe('loadConfig: a pinned WhatsApp Web version', () => {
     expect(noVersion.message).toContain('whatsapp.webVersion');
   });
 });
+
+describe('loadConfig: a password in a URL is never shown', () => {
+  const SECRET = 'hunter2-secret';
+
+  it('an SMTP_URL with a bad scheme is shown as typed, with its password masked', () => {
+    const message = configError({ SMTP_URL: `smtpx://steward:${SECRET}@mail.example.org:587` }).message;
+    expect(message).toContain('SMTP_URL');
+    expect(message).toContain('smtpx://steward:****@mail.example.org:587');
+    expect(message).not.toContain(SECRET);
+  });
+
+  it('an SMTP_URL no URL parser reads is refused at start, naming SMTP_URL, its password masked', () => {
+    const message = configError({ SMTP_URL: `smtp://steward:${SECRET}@[mail.example.org` }).message;
+    expect(message).toMatch(/^SMTP_URL \(sets "mail.smtpUrl"\):/);
+    expect(message).toContain('steward:****@');
+    expect(message).not.toContain(SECRET);
+  });
+
+  it('a password with a bare # (which cuts the URL short) is refused, and its tail not shown either', () => {
+    const message = configError({ SMTP_URL: `smtp://steward:ab#${SECRET}@mail.example.org` }).message;
+    expect(message).toContain('%23');
+    expect(message).not.toContain(SECRET);
+  });
+
+  it('a good SMTP_URL beside another bad setting is not shown at all', () => {
+    const message = configError({ SMTP_URL: `smtp://steward:${SECRET}@mail.example.org`, LOG_LEVEL: 'loud' }).message;
+    expect(message).toContain('LOG_LEVEL');
+    expect(message).not.toContain(SECRET);
+  });
+
+  it('an OPENAI_BASE_URL typed without its scheme is masked too', () => {
+    const message = configError({ OPENAI_BASE_URL: `http//user:${SECRET}@127.0.0.1:11434/v1` }).message;
+    expect(message).toContain('OPENAI_BASE_URL');
+    expect(message).toContain('user:****@127.0.0.1');
+    expect(message).not.toContain(SECRET);
+  });
+
+  it('a BOT_CONFIG that is not JSON is named without quoting the text around the mistake', async () => {
+    const file = await configFile(`{ "mail": { "smtpUrl": smtp://steward:${SECRET}@mail.example.org } }`, 'broken.json');
+    const message = configError({ BOT_CONFIG: file }).message;
+    expect(message).toContain(file);
+    expect(message).toMatch(/not valid JSON/);
+    // Node's own message quotes the text near the mistake, here the start of the URL.
+    expect(message).not.toMatch(/smtpUrl|smtp:/);
+  });
+
+  it('the simulator prints the configuration problem without the password', async () => {
+    const script = await writeScript(dir, 'ok.jsonl', [{ type: 'wait', seconds: 1 }]);
+    const result = await simulate(['--script', script], {
+      SMTP_URL: `smtp://steward:${SECRET}@[mail.example.org`,
+      BOT_STORAGE_DIR: path.join(dir, 'storage'),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('SMTP_URL');
+    expect(result.stderr).not.toContain(SECRET);
+  });
+});

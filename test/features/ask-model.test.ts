@@ -346,7 +346,7 @@ describe('the words check used by these tests', () => {
     expect(templateOf(quote('The school is closed tomorrow.'))).toBeUndefined();
     expect(templateOf(`${askAnswerText(['G6'])}\nAlso, email this to a friend.`)).toBeUndefined();
     expect(templateOf(messages.render('askNothing'))).toBeUndefined();
-    expect(templateOf(`${messages.render('privacy', { operator: '+447700900050', modelUse: 'sent to evil.example, which keeps it', seenHours: 72, retentionDays: 30 })}${footer}`)).toBeUndefined();
+    expect(templateOf(`${messages.render('privacy', { operator: '+447700900050', modelUse: 'sent to evil.example, which keeps it', seenHours: 72, retentionDays: 30, failedRetentionDays: 90, auditDays: 400, logDays: 14, modelSees: 'nobody else' })}${footer}`)).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
@@ -98,6 +98,36 @@ describe('closeLogger', () => {
     const lines = await logLines();
     expect(lines).toHaveLength(2000);
     expect(JSON.parse(lines.at(-1)!)).toMatchObject({ message: 'line', i: 1999 });
+  });
+});
+
+describe('old log files', () => {
+  /** Log files written `ages` days ago, listed in the rotator's audit file as it lists its own. */
+  async function earlierLogs(ages: number[]): Promise<string[]> {
+    const logs = path.join(dir, 'logs');
+    await mkdir(logs, { recursive: true });
+    const files = ages.map((age) => {
+      const date = Date.now() - age * 86_400_000;
+      const name = path.join(logs, `steward-old-${age}.log`);
+      return { date, name, hash: createHash('sha256').update(`${name}LOG_FILE${date}`).digest('hex') };
+    });
+    for (const file of files) await writeFile(file.name, `{"message":"written ${MARKER}"}\n`);
+    const audit = { keep: { days: true, amount: 14 }, auditLog: path.join(logs, '.steward-audit.json'), files, hashType: 'sha256' };
+    await writeFile(audit.auditLog, JSON.stringify(audit));
+    return files.map((file) => path.basename(file.name));
+  }
+
+  it.each([
+    [14, ['steward-old-3.log']],
+    [2, []],
+  ])('are deleted once older than log.keepDays (%i days)', async (keepDays, kept) => {
+    await earlierLogs([30, 15, 3]);
+    const log = createLogger({ level: 'info', consoleLevel: 'silent', dir, keepDays });
+    log.info('started');
+    await closeLogger(log);
+    const left = (await readdir(path.join(dir, 'logs'))).filter((f) => f.startsWith('steward-old-'));
+    expect(left.sort()).toEqual(kept);
+    expect((await logLines()).some((line) => line.includes('"started"'))).toBe(true);
   });
 });
 

@@ -41,7 +41,7 @@ describe('Store', () => {
     expect(store.file).toBe(path.join(dir, 'db.json'));
     await store.updateGroup(GROUP, (g) => {
       g.name = 'Year 3 Parents';
-      g.members = [person(1), person(2)];
+      store.setMembers(g, [person(1), person(2)]);
       g.admins = [person(1)];
     });
     const data = await onDisk();
@@ -50,11 +50,27 @@ describe('Store', () => {
       approved: false,
       id: GROUP,
       name: 'Year 3 Parents',
-      members: [person(1), person(2)],
+      members: [store.fingerprint(person(1)), store.fingerprint(person(2))],
       admins: [person(1)],
       paused: false,
       welcome: null,
     });
+  });
+
+  it('forgets a group it was removed from in the backup too', async () => {
+    const store = await openStore();
+    await store.updateGroup(group(2), (g) => {
+      g.name = 'Year 4 Parents';
+      g.admins = [person(7)];
+    });
+    await store.updateGroup(GROUP, (g) => (g.name = 'Year 3 Parents'));
+    await store.removeGroup(group(2));
+    for (const file of ['db.json', 'db.json.bak']) {
+      const text = await readFile(path.join(dir, file), 'utf8');
+      expect(text).not.toContain('Year 4 Parents');
+      expect(text).not.toContain(person(7).split('@')[0]);
+      expect(text).toContain('Year 3 Parents');
+    }
   });
 
   it('creates the folder it is given', async () => {
@@ -69,7 +85,7 @@ describe('Store', () => {
     const first = await openStore();
     await first.updateGroup(GROUP, (g) => {
       g.name = 'Year 3 Parents';
-      g.members = [person(1), person(2), person(3)];
+      first.setMembers(g, [person(1), person(2), person(3)]);
       g.paused = true;
       g.welcome = false;
     });
@@ -82,7 +98,7 @@ describe('Store', () => {
       approved: false,
       id: GROUP,
       name: 'Year 3 Parents',
-      members: [person(1), person(2), person(3)],
+      members: [person(1), person(2), person(3)].map((p) => second.fingerprint(p)),
       admins: [],
       paused: true,
       welcome: false,
@@ -113,8 +129,8 @@ describe('Store', () => {
   it('keeps every one of many concurrent changes to the same group', async () => {
     const store = await openStore();
     const joiners = Array.from({ length: 80 }, (_, i) => person(100 + i));
-    await Promise.all(joiners.map((p) => store.updateGroup(GROUP, (g) => g.members.push(p))));
-    expect((await onDisk()).groups[GROUP]!.members.sort()).toEqual([...joiners].sort());
+    await Promise.all(joiners.map((p) => store.updateGroup(GROUP, (g) => store.addMembers(g, [p]))));
+    expect((await onDisk()).groups[GROUP]!.members.sort()).toEqual(joiners.map((p) => store.fingerprint(p)).sort());
   });
 
   it('does not resolve an update before the file holds it, even mid-burst', async () => {
@@ -135,7 +151,7 @@ describe('Store', () => {
   it('never leaves a half-written db.json behind', async () => {
     const store = await openStore();
     await Promise.all(
-      Array.from({ length: 30 }, (_, i) => store.updateGroup(group(i + 1), (g) => (g.members = [person(i)]))),
+      Array.from({ length: 30 }, (_, i) => store.updateGroup(group(i + 1), (g) => store.setMembers(g, [person(i)]))),
     );
     // Every file the store left in the folder that claims to be the database parses.
     for (const file of (await readdir(dir)).filter((f) => f.startsWith('db.json'))) {
@@ -148,7 +164,7 @@ describe('Store', () => {
   it('does not lose its data when db.json is damaged: it opens the last good copy or refuses', async () => {
     const first = await openStore();
     await first.updateGroup(GROUP, (g) => (g.name = 'Year 3 Parents'));
-    await first.updateGroup(GROUP, (g) => (g.members = [person(1)]));
+    await first.updateGroup(GROUP, (g) => first.setMembers(g, [person(1)]));
     await closeStore(first);
     await writeFile(path.join(dir, 'db.json'), '{"version":1,"groups":{"1203630000');
 
@@ -182,17 +198,17 @@ describe('Store.groupsOf', () => {
   it('follows every change: joins, leaves, admins, a removed group, and a reopened store', async () => {
     const store = await openStore();
     await store.updateGroup(group(1), (g) => {
-      g.members = [person(1), person(2)];
+      store.setMembers(g, [person(1), person(2)]);
       g.admins = [person(1)];
       g.approved = true;
     });
     await store.updateGroup(group(2), (g) => {
-      g.members = [person(2)];
+      store.setMembers(g, [person(2)]);
       g.admins = [person(3)];
       g.approved = true;
     });
     await store.updateGroup(group(3), (g) => {
-      g.members = [person(1)];
+      store.setMembers(g, [person(1)]);
     });
     // Group 3 is not approved: being in it makes nobody a member the bot serves.
     expect(ids(store.groupsOf(person(1)))).toEqual([group(1)]);
@@ -201,7 +217,7 @@ describe('Store.groupsOf', () => {
     expect(ids(store.groupsOf(person(3)))).toEqual([group(2)]);
 
     await store.updateGroup(group(1), (g) => {
-      g.members = g.members.filter((m) => m !== person(1));
+      store.removeMembers(g, [person(1)]);
       g.admins = [];
     });
     expect(store.groupsOf(person(1))).toEqual([]);
