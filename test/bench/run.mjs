@@ -111,7 +111,8 @@ lines.push(`Memory in the bench process (RSS after GC, 20 groups set up): start 
 const ask = classifier.askTop1 === null ? `!ask retrieval: n/a (${classifier.askNote})` : `!ask retrieval top-1 ${classifier.askTop1}, top-3 ${classifier.askTop3}`;
 lines.push(`Classifier: concern matcher precision ${classifier.precision}, recall ${classifier.recall} (${classifier.concernSamples} labelled); ${ask}`);
 const urgent = (part) => `precision ${part.precision}, recall ${part.recall} (${part.urgent} urgent of ${part.samples})`;
-lines.push(`  safeguarding (URGENT) triage: tuning part ${urgent(classifier.safeguarding.tune)}; blind fresh part ${classifier.safeguarding.fresh ? urgent(classifier.safeguarding.fresh) : 'n/a (test/data/safeguarding-fresh.jsonl not written yet)'}`);
+const part = (name) => (classifier.safeguarding[name] ? urgent(classifier.safeguarding[name]) : `n/a (test/data/safeguarding-${name}.jsonl not written)`);
+lines.push(`  safeguarding (URGENT) triage: trained on: tune ${part('tune')}, fresh ${part('fresh')}, second ${part('second')}; held out, never trained on: ${part('held-out')}`);
 lines.push(`Total ${totalSeconds} s on ${machine}`);
 process.stderr.write(`${lines.join('\n')}\n\n`);
 process.stdout.write(`${JSON.stringify(output)}\n`);

@@ -1,35 +1,27 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { looksUrgent } from '../../src/core/triage.js';
+import { URGENCY_BIAS, URGENCY_WEIGHTS } from '../../src/core/urgency-weights.js';
+import { loadSamples, trainUrgency, TRAINING_PARTS, type Sample } from '../support/train-urgency.js';
 
-/**
+/*
  * A report as looksUrgent sees it: the reporter's reason or note (if any) and the reported message.
  * `kind` says which safeguarding situation, or which sort of ordinary message, the phrasing is.
+ *
+ * The parts, and what each can show:
+ * - tune: phrasings the rules were written against, and hard negatives written while writing them;
+ * - fresh: written blind, first measured at precision 0.926, recall 0.676, then tuned on;
+ * - second: written blind, measured with the rules alone at precision 0.978, recall 0.692; half of
+ *   it then chose the score's settings and the other half was measured once (precision 0.983,
+ *   recall 0.908, rules and score together); then trained on;
+ * - held-out: written blind by someone who saw neither the rules nor any other part, never tuned
+ *   or trained on: the only measure of wording never seen.
  */
-interface Sample { text: string; reason?: string; urgent: boolean; kind: string }
 
-const dataFile = (part: string) => fileURLToPath(new URL(`../data/safeguarding-${part}.jsonl`, import.meta.url));
-
-function load(part: 'tune' | 'fresh'): Sample[] {
-  return readFileSync(dataFile(part), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      const sample = JSON.parse(line) as Partial<Sample>;
-      const reasonOk = sample.reason === undefined || typeof sample.reason === 'string';
-      if (typeof sample.text !== 'string' || typeof sample.urgent !== 'boolean' || typeof sample.kind !== 'string' || !reasonOk) {
-        throw new Error(`bad sample in ${part}: ${line}`);
-      }
-      return sample as Sample;
-    });
-}
-
-// Everything the patterns were tuned on: the first tuning part, the part once held out (looked at,
-// so spent as a held-out set and merged in), and phrasings and hard negatives written while tuning.
-const tune = load('tune');
-// A blind held-out set, written by someone who never saw the patterns. Optional: absent until written.
-const fresh = existsSync(dataFile('fresh')) ? load('fresh') : undefined;
+const heldOutFile = fileURLToPath(new URL('../data/safeguarding-held-out.jsonl', import.meta.url));
+const training = TRAINING_PARTS.map((part) => [part, loadSamples(part)] as const);
+const heldOut = existsSync(heldOutFile) ? loadSamples('held-out') : undefined;
 const urgentCount = (samples: Sample[]) => samples.filter((s) => s.urgent).length;
 
 function score(samples: Sample[]) {
@@ -51,35 +43,41 @@ function score(samples: Sample[]) {
 }
 
 describe('looksUrgent: the labelled safeguarding set', () => {
-  it('has at least 300 urgent and 600 ordinary phrasings to tune on, none twice', () => {
-    expect(urgentCount(tune)).toBeGreaterThanOrEqual(300);
-    expect(tune.length - urgentCount(tune)).toBeGreaterThanOrEqual(600);
-    const texts = tune.map((s) => s.text.toLowerCase());
+  it('has at least 100 urgent and 300 ordinary phrasings to learn from, and as many held out; none twice', () => {
+    const all = [training.flatMap(([, samples]) => samples), ...(heldOut ? [heldOut] : [])];
+    for (const samples of all) {
+      expect(urgentCount(samples)).toBeGreaterThanOrEqual(100);
+      expect(samples.length - urgentCount(samples)).toBeGreaterThanOrEqual(300);
+    }
+    const texts = all.flat().map((s) => s.text.toLowerCase().trim());
     expect(texts.filter((text, i) => texts.indexOf(text) !== i)).toEqual([]);
   });
 
-  // The goal is recall >= 0.95 and precision >= 0.90 on wording never tuned on. The tuning part is
-  // no measure of that (the patterns were written against it); the blind part below is.
-  it('reaches precision >= 0.9 and recall >= 0.95 on the tuning part', () => {
-    const { precision, recall, wrong } = score(tune);
-    if (precision < 0.9 || recall < 0.95) {
-      console.log(`tuning part: precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}\n  ${wrong.join('\n  ')}`);
-    }
-    expect(precision).toBeGreaterThanOrEqual(0.9);
+  // Figures on what it learnt from say only that it learnt; the held-out part below is the measure.
+  it.each(training)('reaches precision >= 0.95 and recall >= 0.95 on the %s part it was trained on', (part, samples) => {
+    const { precision, recall, wrong } = score(samples);
+    if (precision < 0.95 || recall < 0.95) console.log(`${part}: precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}\n  ${wrong.join('\n  ')}`);
+    expect(precision).toBeGreaterThanOrEqual(0.95);
     expect(recall).toBeGreaterThanOrEqual(0.95);
   });
 
-  // The goal on this blind set is precision 0.90 and recall 0.95; its first measurement was
-  // precision 0.926, recall 0.676 (2026-12-01), so recall is short of it and the floor below only
-  // keeps it from getting worse. This set is now spent for tuning too: whoever improves the
-  // patterns next needs a new blind set, written by someone who has not seen them.
-  const freshFloor = { precision: 0.9, recall: 0.65 };
-  (fresh ? it : it.skip)(`reaches precision >= ${freshFloor.precision} and recall >= ${freshFloor.recall} on the blind fresh part`, () => {
-    const { precision, recall, wrong } = score(fresh!);
-    console.log(`fresh part: precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)} (${urgentCount(fresh!)} urgent of ${fresh!.length})`);
-    if (precision < freshFloor.precision || recall < freshFloor.recall) console.log(`fresh part misses:\n  ${wrong.join('\n  ')}`);
-    expect(precision).toBeGreaterThanOrEqual(freshFloor.precision);
-    expect(recall).toBeGreaterThanOrEqual(freshFloor.recall);
+  it('scores with exactly the weights that training on those parts gives (none edited by hand)', () => {
+    const model = trainUrgency(training.flatMap(([, samples]) => samples));
+    expect(model.bias).toBeCloseTo(URGENCY_BIAS, 3);
+    expect(Object.keys(URGENCY_WEIGHTS)).toEqual(Object.keys(model.weights));
+    for (const [feature, weight] of Object.entries(model.weights)) expect([feature, URGENCY_WEIGHTS[feature]! - weight]).toEqual([feature, expect.closeTo(0, 3)]);
+  });
+
+  // The goal on wording never seen is precision >= 0.90 and recall >= 0.95. Measured once, on
+  // 2026-12-01: precision 0.844, recall 0.900 (the rules alone as they were before the score:
+  // 0.769 and 0.333). The floor is that, less rounding: it keeps the figure from falling. Tuning
+  // against this part would spend it: a new held-out part must be written blind to measure again.
+  const HELD_OUT_FLOOR = { precision: 0.84, recall: 0.9 };
+  (heldOut ? it : it.skip)('on the held-out part, never trained on: at least what it first measured', () => {
+    const { precision, recall } = score(heldOut!);
+    console.log(`held-out part: precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)} (${urgentCount(heldOut!)} urgent of ${heldOut!.length})`);
+    expect(precision).toBeGreaterThanOrEqual(HELD_OUT_FLOOR.precision);
+    expect(recall).toBeGreaterThanOrEqual(HELD_OUT_FLOOR.recall);
   });
 });
 
@@ -125,11 +123,9 @@ describe('looksUrgent: hostile input', () => {
     'ages and times': '10yo 3:15 y7 '.repeat(20_000),
     'menace with no child addressed': 'i will be at the gates waiting '.repeat(8_000),
   };
+  // A catastrophic backtrack would hold the test for minutes, past jest's timeout.
   it.each(Object.entries(hostile))('%s', (_name, text) => {
-    const started = performance.now();
     expect(looksUrgent([text, text])).toBe(false);
-    // Generous for a slow CI machine; a catastrophic backtrack takes minutes, not seconds.
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
 
