@@ -6,7 +6,7 @@ import {
   movingAway, notAChild, notReal, online, re, resolved, routineKnown, schoolRun, scratchedInPlay, self,
   stranger, talk, textSpeak, victim, violence, weapon, worried, young, yourChild,
 } from './triage-words.js';
-import { URGENT_SCORE, urgencyScore } from './urgency-score.js';
+import { RULE_OVERRULED_BELOW, URGENT_SCORE, urgencyScore } from './urgency-score.js';
 
 /**
  * Offline first look at a report: which part of the code of conduct it may concern, and whether
@@ -597,23 +597,29 @@ function weaponNearChildren({ text }: Reading): boolean {
 }
 
 /**
- * URGENT when a rule names the danger, or when the score learnt from the labelled phrasings says
- * so: the rules are precise on what they were written for, the score reaches wording they never saw.
+ * URGENT when the score learnt from the labelled phrasings says so; when the reporter says in so
+ * many words that a child is at risk (or barred from one); or when a rule names the danger and the
+ * score does not find the words plainly ordinary. The rules are precise on what they were written
+ * for, the score reaches wording they never saw and overrules a rule's match on everyday talk, but
+ * never a reporter's own plain words: those are what the README tells reporters to write.
  */
 export function looksUrgent(texts: Array<string | undefined>): boolean {
-  return rulesSayUrgent(texts) || urgencyScore(texts) >= URGENT_SCORE;
+  const score = urgencyScore(texts);
+  if (score >= URGENT_SCORE) return true;
+  const rules = whatTheRulesSay(texts);
+  return rules === 'told' || (rules === 'matched' && score >= RULE_OVERRULED_BELOW);
 }
 
-function rulesSayUrgent(texts: Array<string | undefined>): boolean {
+/** `told`: the reporter says a child is at risk; `matched`: a rule found a danger in the words. */
+function whatTheRulesSay(texts: Array<string | undefined>): 'told' | 'matched' | undefined {
   const text = urgentWords(texts);
   const joking = jokey.test(texts.filter(Boolean).join('\n').slice(0, 20_000).toLowerCase());
   const reading: Reading = { texts, text, joking };
-  if ((aboutElsewhere.test(text) || aboutATalk.test(text)) && !happeningHere.test(text)) return false;
-  if (barredFromChild(reading)) return true;
+  if ((aboutElsewhere.test(text) || aboutATalk.test(text)) && !happeningHere.test(text)) return undefined;
+  if (barredFromChild(reading) || reporterSaysSo(reading)) return 'told';
   // A missing child or one left alone is not urgent once they turned up, or it was for a minute.
   const turnedUp = resolved.test(text) || joking || notAChild.test(text);
-  return (
-    reporterSaysSo(reading) ||
+  const matched =
     threatened(reading) ||
     talksOfSelfHarm(reading) ||
     disclosesAbuse(reading) ||
@@ -621,6 +627,6 @@ function rulesSayUrgent(texts: Array<string | undefined>): boolean {
     exploitsAChild(reading) ||
     weaponNearChildren(reading) ||
     (!turnedUp && childMissing(reading)) ||
-    leftInDanger(reading, turnedUp)
-  );
+    leftInDanger(reading, turnedUp);
+  return matched ? 'matched' : undefined;
 }

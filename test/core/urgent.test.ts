@@ -12,9 +12,10 @@ import { loadSamples, trainUrgency, TRAINING_PARTS, type Sample } from '../suppo
  * The parts, and what each can show:
  * - tune: phrasings the rules were written against, and hard negatives written while writing them;
  * - fresh: written blind, first measured at precision 0.926, recall 0.676, then tuned on;
- * - second: written blind, measured with the rules alone at precision 0.978, recall 0.692; half of
- *   it then chose the score's settings and the other half was measured once (precision 0.983,
- *   recall 0.908, rules and score together); then trained on;
+ * - second: written blind; rules alone measured precision 0.978, recall 0.692; then trained on;
+ * - third: written blind; rules and a first score measured precision 0.844, recall 0.900; then
+ *   trained on. The score's settings were chosen by training without the second (or the third)
+ *   part and measuring on it: precision 0.93 / 0.86, recall 0.97 / 0.95;
  * - held-out: written blind by someone who saw neither the rules nor any other part, never tuned
  *   or trained on: the only measure of wording never seen.
  */
@@ -69,10 +70,10 @@ describe('looksUrgent: the labelled safeguarding set', () => {
   });
 
   // The goal on wording never seen is precision >= 0.90 and recall >= 0.95. Measured once, on
-  // 2026-12-01: precision 0.844, recall 0.900 (the rules alone as they were before the score:
-  // 0.769 and 0.333). The floor is that, less rounding: it keeps the figure from falling. Tuning
-  // against this part would spend it: a new held-out part must be written blind to measure again.
-  const HELD_OUT_FLOOR = { precision: 0.84, recall: 0.9 };
+  // 2026-12-01: precision 0.911, recall 0.927 (110 urgent, 330 ordinary). The floor is that, less
+  // rounding: it keeps the figure from falling. Tuning against this part would spend it: a new
+  // held-out part must be written blind to measure again.
+  const HELD_OUT_FLOOR = { precision: 0.91, recall: 0.92 };
   (heldOut ? it : it.skip)('on the held-out part, never trained on: at least what it first measured', () => {
     const { precision, recall } = score(heldOut!);
     console.log(`held-out part: precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)} (${urgentCount(heldOut!)} urgent of ${heldOut!.length})`);
@@ -109,23 +110,25 @@ describe('looksUrgent: reports that went out as ordinary', () => {
 
 describe('looksUrgent: hostile input', () => {
   // Each is built to make a backtracking pattern retry: long runs of the words the patterns start
-  // or end on, bounded gaps that never close, and no spaces at all. They must simply finish.
-  const hostile: Record<string, string> = {
-    'one 200 KB word': 'a'.repeat(200_000),
-    'a threat opener repeated': 'i will '.repeat(30_000),
-    'a child addressed, over and over': "your son's your little ".repeat(10_000),
-    'gaps that never close': `told ${'w '.repeat(11)}`.repeat(10_000),
-    'a stranger, never reaching a child': 'older man asked the a the '.repeat(10_000),
-    'sentence ends only': '.!?'.repeat(70_000),
-    'curly quotes and text-speak': '’u ur n 2 ’s '.repeat(20_000),
-    'a carer, never reaching a victim': 'his dad said that the '.repeat(10_000),
-    'missing signs without a child': 'phone off since 9pm please share '.repeat(5_000),
-    'ages and times': '10yo 3:15 y7 '.repeat(20_000),
-    'menace with no child addressed': 'i will be at the gates waiting '.repeat(8_000),
+  // or end on, bounded gaps that never close, and no spaces at all. They must simply finish (a
+  // catastrophic backtrack would hold the test for minutes, past jest's timeout), and a phrase said
+  // ten thousand times says no more than said once.
+  const hostile: Record<string, [unit: string, times: number]> = {
+    'one 200 KB word': ['a', 200_000],
+    'a threat opener repeated': ['i will ', 30_000],
+    'a child addressed, over and over': ["your son's your little ", 10_000],
+    'gaps that never close': [`told ${'w '.repeat(11)}`, 10_000],
+    'a stranger, never reaching a child': ['older man asked the a the ', 10_000],
+    'sentence ends only': ['.!?', 70_000],
+    'curly quotes and text-speak': ['’u ur n 2 ’s ', 20_000],
+    'a carer, never reaching a victim': ['his dad said that the ', 10_000],
+    'missing signs without a child': ['phone off since 9pm please share ', 5_000],
+    'ages and times': ['10yo 3:15 y7 ', 20_000],
+    'menace with no child addressed': ['i will be at the gates waiting ', 8_000],
   };
-  // A catastrophic backtrack would hold the test for minutes, past jest's timeout.
-  it.each(Object.entries(hostile))('%s', (_name, text) => {
-    expect(looksUrgent([text, text])).toBe(false);
+  it.each(Object.entries(hostile))('%s', (_name, [unit, times]) => {
+    const text = unit.repeat(times);
+    expect(looksUrgent([text, text])).toBe(looksUrgent([unit.repeat(3)]));
   });
 });
 
