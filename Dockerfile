@@ -1,8 +1,9 @@
 # Parent Group Steward: the bot and Debian's Chromium, run as a non-root user.
 # Build:  docker build -t parent-group-steward .
 # Run:    docker run -d --name steward --restart unless-stopped --memory 1g --stop-timeout 30 \
-#           -v steward-storage:/app/storage parent-group-steward
-# Link:   docker logs -f steward   (scan the QR code; it is also saved in the volume as whatsapp-qr.png)
+#           -p 127.0.0.1:8080:8080 -v steward-storage:/app/storage parent-group-steward
+# Link:   docker logs steward   (open the status page's link it prints, and scan the QR code there;
+#         the terminal QR code in the log and whatsapp-qr.png in the volume are the alternatives)
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
@@ -19,9 +20,13 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends chromium fonts-liberation tini \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
+# The status page listens on every address inside the container, so that a published port reaches
+# it; publish it on the host's loopback only (-p 127.0.0.1:8080:8080). Its token guards it either way.
 ENV NODE_ENV=production \
     PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium \
-    BOT_STORAGE_DIR=/app/storage
+    BOT_STORAGE_DIR=/app/storage \
+    CONSOLE_HOST=0.0.0.0 \
+    CONSOLE_PORT=8080
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
@@ -30,6 +35,7 @@ COPY prompts ./prompts
 RUN mkdir -p /app/storage && chown node:node /app/storage
 USER node
 VOLUME /app/storage
+EXPOSE 8080
 HEALTHCHECK --interval=60s --timeout=10s --start-period=120s --retries=3 CMD ["node", "dist/main.js", "health"]
 # tini is PID 1: it passes docker stop's SIGTERM to the bot (which finishes its write and closes
 # Chromium) and reaps Chromium's helper processes, which Node as PID 1 would leave as zombies.

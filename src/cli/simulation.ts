@@ -39,6 +39,7 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
   const app = await createApp({
     config: loaded.config,
     templates: loaded.templates,
+    languages: loaded.languages,
     clock,
     random: seededRandom(options.seed),
     log,
@@ -51,6 +52,8 @@ export async function createSimulation(options: SimulationOptions): Promise<Simu
     options.output({ type: 'email', at: clock.now().toISOString(), to: email.accepted, subject: email.subject, reportId: report.id }),
   );
   await transport.start((event) => app.handle(event));
+  // The simulated WhatsApp has no link to make or lose: it is connected once it has started.
+  app.connection.set('connected');
   let listed = false;
   return {
     app,

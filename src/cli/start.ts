@@ -7,6 +7,7 @@ import { SystemClock } from '../core/clock.js';
 import type { ChatActions } from '../core/events.js';
 import type { ChatId, GroupId, PersonId } from '../core/ids.js';
 import { errorCode, type Logger } from '../core/log.js';
+import { startConsole, type RunningConsole } from '../services/console-server.js';
 import { Heartbeat } from '../services/health.js';
 import { closeLogger, createLogger } from '../services/logger.js';
 import { createPrivateFolder, logPrivacyCheck, makeStoragePrivate } from '../services/private-files.js';
@@ -64,11 +65,13 @@ export async function runWhatsApp(loaded: LoadedConfig): Promise<void> {
   const chats: ChatActions = {
     deleteForEveryone: (chat: ChatId, id: string) => transport!.deleteForEveryone(chat, id),
     leaveGroup: (chat: GroupId) => transport!.leaveGroup(chat),
+    approveJoinRequests: (chat: GroupId, requesters: readonly PersonId[]) => transport!.approveJoinRequests(chat, requesters),
     sendTrouble: () => transport?.sendTrouble(),
   };
   const app = await createApp({
     config,
     templates: loaded.templates,
+    languages: loaded.languages,
     clock,
     random: Math.random,
     log,
@@ -96,9 +99,25 @@ export async function runWhatsApp(loaded: LoadedConfig): Promise<void> {
     },
     onState: (state) => {
       heartbeat.setWhatsApp(state);
+      app.connection.set(state);
       if (state === 'connected') void qrPicture.linked().catch((error: unknown) => log.warn('could not delete the QR picture', { code: errorCode(error) }));
     },
   });
+
+  // After the app, before WhatsApp: the page shows the first QR code as soon as WhatsApp sends it.
+  const statusPage: RunningConsole | undefined = await startConsole({
+    services: app.services,
+    connection: app.connection,
+    status: () => app.status(),
+    qr: qrPicture,
+  });
+  if (statusPage) {
+    // To the terminal only, once: the log files never hold the token.
+    process.stdout.write(
+      `\nStatus page (and the QR code while linking): ${statusPage.url}\n` +
+        'Keep this link to yourself: it opens the page, and stays the same after a restart.\n\n',
+    );
+  }
 
   let stopping = false;
   async function shutdown(why: string, exitCode = 0): Promise<void> {
@@ -111,6 +130,7 @@ export async function runWhatsApp(loaded: LoadedConfig): Promise<void> {
     // A browser that will not close must not keep the process up past docker's SIGKILL anyway.
     setTimeout(() => process.exit(exitCode || 1), SHUTDOWN_LIMIT_MS).unref();
     heartbeat.stop();
+    await statusPage?.close();
     await transport!.stop();
     await app.stop();
     await closeLogger(log);
@@ -135,6 +155,7 @@ export async function runWhatsApp(loaded: LoadedConfig): Promise<void> {
     // Only a setup problem (no browser) ends here: network trouble is retried inside the transport.
     stopping = true;
     heartbeat.stop();
+    await statusPage?.close();
     await app.stop();
     await closeLogger(log);
     process.exitCode = 1;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { maskUrl, maskUrlsIn } from './mask.js';
 import { configSchema, type Config } from './schema.js';
-import { loadTemplates, type Templates } from './templates.js';
+import { loadLanguages, MessagesFileError, type LanguageFile, type Templates } from './templates.js';
 
 /** The project root: config/, prompts/ and the default storage/ sit there, in a clone and in Docker. */
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -15,7 +15,10 @@ export class ConfigError extends Error {
 
 export interface LoadedConfig {
   config: Config;
+  /** English, complete: every other language falls back to it. */
   templates: Templates;
+  /** Every config/messages/*.json, English first. */
+  languages: LanguageFile[];
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -79,6 +82,8 @@ const envKeys: Array<[string, string[]]> = [
   ['BOT_OPERATOR', ['bot', 'operator']],
   ['LOG_LEVEL', ['log', 'level']],
   ['PUPPETEER_EXECUTABLE_PATH', ['whatsapp', 'chromiumPath']],
+  ['CONSOLE_HOST', ['console', 'host']],
+  ['CONSOLE_PORT', ['console', 'port']],
 ];
 
 /** Settings that hold a URL: an error about one shows what was typed, its password masked. */
@@ -146,5 +151,20 @@ export function loadConfig(env: Record<string, string | undefined>, root = proje
     );
   }
   config.storage.dir = path.resolve(config.storage.dir);
-  return { config, templates: loadTemplates(root, config.bot.language) };
+  let languages: LanguageFile[];
+  try {
+    languages = loadLanguages(root, config.school);
+  } catch (error) {
+    if (error instanceof MessagesFileError) throw new ConfigError(error.message);
+    throw error;
+  }
+  const codes = languages.map((l) => l.code);
+  const unknown = config.bot.languages.filter((code) => !codes.includes(code));
+  if (unknown.length) {
+    throw new ConfigError(
+      `${settingName('bot.languages', source, env)} names ${unknown.map((c) => `"${c}"`).join(', ')}, which has no file config/messages/<code>.json ` +
+        `(the languages there: ${codes.join(', ')})`,
+    );
+  }
+  return { config, templates: languages[0]!.templates as Templates, languages };
 }

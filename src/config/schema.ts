@@ -34,6 +34,30 @@ const pattern = text.refine((source) => {
 const clause = z.strictObject({ id: text, text });
 const guideline = z.strictObject({ id: text, short: text, text });
 
+/** A day as ISO writes it: it sorts, and every language can show it its own way. */
+const isoDay = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD, such as "2026-01-01" for January 2026')
+  .refine((day) => {
+    const date = new Date(`${day}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
+  }, 'is not a date in the calendar');
+
+/** An address of this machine to listen on: an IP address (0.0.0.0 is every one) or a host name such as localhost. */
+const listenHost = z
+  .string()
+  .trim()
+  .regex(
+    /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)$/,
+    'must be an address of this machine such as 127.0.0.1 (this machine only) or 0.0.0.0 (every network it is on)',
+  );
+/** A TCP port; an environment variable gives it as text. */
+const listenPort = z.preprocess(
+  (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+  z.number({ error: 'must be a port number from 1 to 65535, or 0 to turn it off' }).int('must be a whole number').min(0).max(65_535, 'must be a port number from 1 to 65535, or 0 to turn it off'),
+);
+
 export const schoolSchema = z.strictObject({
   name: text,
   shortName: text,
@@ -42,8 +66,13 @@ export const schoolSchema = z.strictObject({
   website: z.string().trim().default(''),
   policy: z.strictObject({
     title: text,
-    published: text,
-    reviewDate: text,
+    /** What the school calls this edition ("1.0"); when it changes, the bot announces the new one in each group. */
+    version: text.max(20),
+    published: isoDay,
+    /** The school reviews the policy by this day: from 30 days before it, admins and operators are reminded to check. */
+    reviewDate: isoDay,
+    /** One line on what changed in this version, for the announcement. */
+    changes: text.max(500).optional(),
     about: z.array(text).min(1),
     guidelines: z.array(guideline).min(1),
     expectations: z.array(clause),
@@ -53,6 +82,9 @@ export const schoolSchema = z.strictObject({
     investigation: text,
     breachActions: z.array(text),
     decider: text,
+  }).refine((policy) => policy.reviewDate > policy.published, {
+    message: 'must come after policy.published',
+    path: ['reviewDate'],
   }),
 });
 
@@ -61,7 +93,16 @@ const configShape = z.strictObject({
   bot: z.strictObject({
     id: personId,
     name: text.max(60),
-    language: z.enum(['en']),
+    /**
+     * What a group reads until its admins choose with !language: one language code, or two shown
+     * one after the other. Each needs its file, config/messages/<code>.json.
+     */
+    languages: z
+      .array(z.string().trim().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/, 'must be a language code such as "en" or "ur"'))
+      .min(1, 'must name at least one language, such as ["en"]')
+      .max(2, 'may name two languages at most, shown one after the other')
+      .refine((codes) => new Set(codes).size === codes.length, 'names a language twice')
+      .default(['en']),
     /**
      * The volunteers who run the bot: told privately when something needs a person, and the
      * only ones who approve a group. One or more, as a list or comma-separated.
@@ -80,6 +121,12 @@ const configShape = z.strictObject({
     maxMentions: z.number().int().min(1).max(256),
   }),
   rules: z.strictObject({ cooldownSeconds: seconds }),
+  /** A private summary for each operator, once a week at this UK time: counts only. */
+  digest: z.strictObject({
+    enabled: z.boolean(),
+    day: z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']),
+    time: z.string().trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a UK time of day written HH:MM, such as "08:00"'),
+  }),
   concern: z.strictObject({ cooldownSeconds: seconds }),
   /** !help, !privacy and the private note about a mistyped command. */
   commands: z.strictObject({ cooldownSeconds: seconds }),
@@ -99,6 +146,27 @@ const configShape = z.strictObject({
     perPerson: z.number().int().min(1).max(1000),
     windowMinutes: z.number().min(1).max(24 * 60),
     quietMinutes: z.number().min(1).max(24 * 60),
+  }),
+  /**
+   * Requests to join a group with "approve new participants" on, where the bot is an admin: it asks
+   * the requester how they are connected to the school and passes the answer (or, after the wait,
+   * their silence) to the admins. Past `perGroupPerHour` requests in an hour, the admins get one
+   * summary instead and nobody is written to.
+   */
+  joins: z.strictObject({
+    answerWaitHours: z.number().min(1).max(7 * 24),
+    perGroupPerHour: z.number().int().min(1).max(1000),
+  }),
+  /**
+   * Links (and phone numbers with money words) from members who joined less than `newMemberHours`
+   * ago are deleted where the bot is an admin. `allow`: sites always let through, besides the
+   * school's website (config/school.json) and what a group's admins add with !links allow.
+   */
+  links: z.strictObject({
+    newMemberHours: z.number().min(0).max(30 * 24),
+    allow: z.array(
+      z.string().trim().toLowerCase().regex(/^(?!-)[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})+$/, 'must be a list of sites such as ["example.org"] (no https://, no path)'),
+    ),
   }),
   pacing: z.strictObject({
     perChatGapMs: z.number().int().min(0).max(600_000),
@@ -186,6 +254,8 @@ const configShape = z.strictObject({
   }),
   storage: z.strictObject({ dir: text }),
   log: z.strictObject({ level: z.enum(['error', 'warn', 'info', 'debug']), keepDays: z.number().int().min(1).max(365) }),
+  /** The local status page (services/console-server.ts): where it listens; port 0 turns it off. */
+  console: z.strictObject({ host: listenHost, port: listenPort }),
 });
 
 /** Checks across sections: a category must name a clause the policy has, or it would never label anything. */

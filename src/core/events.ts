@@ -61,6 +61,17 @@ export interface GroupEvent {
   at: Date;
 }
 
+/**
+ * People asking to join a group that has WhatsApp's "approve new participants" on. They are not
+ * members yet: only the group's admins (or the bot, where they let it) can let them in.
+ */
+export interface JoinRequestEvent {
+  kind: 'join_request';
+  chat: GroupId;
+  members: PersonId[];
+  at: Date;
+}
+
 /** The transport is connected and knows which number the bot is (WhatsApp tells it at login). */
 export interface ConnectedEvent {
   kind: 'connected';
@@ -78,7 +89,7 @@ export interface ListedEvent {
 }
 
 /** What happens in a chat: what features see. */
-export type ChatEvent = MessageEvent | MembershipEvent | GroupEvent;
+export type ChatEvent = MessageEvent | MembershipEvent | GroupEvent | JoinRequestEvent;
 export type InboundEvent = ChatEvent | ConnectedEvent | ListedEvent;
 
 export interface Outgoing {
@@ -100,6 +111,11 @@ export interface ChatActions {
   /** Deletes a message for everyone; WhatsApp allows it to a group's admins. Throws when it did not happen. */
   deleteForEveryone(chat: ChatId, messageId: string): Promise<void>;
   leaveGroup(chat: GroupId): Promise<void>;
+  /**
+   * Lets these people in, answering their requests to join; the bot's own admin rights allow it.
+   * Never called with no one: WhatsApp then approves every pending request. Throws when it did not happen.
+   */
+  approveJoinRequests(chat: GroupId, requesters: readonly PersonId[]): Promise<void>;
   /** Undefined while every send went through (the simulator's always do). */
   sendTrouble(): SendTrouble | undefined;
 }

@@ -7,10 +7,21 @@ import type { MessageEvent } from './events.js';
 export interface CommandSpec {
   /** `!name`; a command with several names (`pause`, `resume`) lists them all. */
   names: string[];
+  /**
+   * Where it works. One name may have two features, one for groups and one for private chats
+   * (`!status`: a group's admins' in the group, the operator's in private); the router refuses any
+   * other sharing of a name.
+   */
   where: 'group' | 'private' | 'any';
-  /** Only the group's admins, as WhatsApp reports them in the group's data. */
-  adminOnly?: boolean;
-  /** Only the volunteers who run the bot (BOT_OPERATOR). */
+  /**
+   * Only the group's admins, as WhatsApp reports them in the group's data. `toChange`: anyone may
+   * ask (`!language`), only admins may change (`!language ur`, any words after the name).
+   */
+  adminOnly?: boolean | 'toChange';
+  /**
+   * Only the volunteers who run the bot (BOT_OPERATOR). To anyone else the command does not
+   * exist: they get what they would get without it, so nothing reveals it.
+   */
   operatorOnly?: boolean;
   /** Still answered while an admin has paused the bot in the group. */
   whilePaused?: boolean;

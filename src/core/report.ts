@@ -164,6 +164,12 @@ export interface ReporterErasure {
 /** Reports as the features see them. Every change to a report goes through these methods. */
 export interface ReportDesk {
   readonly events: Notifier<ReportEvents>;
+  /** One report by its reference, in any case. */
+  report(reference: string): Report | undefined;
+  /** Every report in storage, for the operator's !status and !reports. */
+  all(): readonly Report[];
+  /** A person put a failed report back in the queue: a fresh period of retries starts now. */
+  requeue(report: Report): Promise<void>;
   flag(input: FlagInput): Promise<ReportResult>;
   forward(input: ForwardInput): Promise<ReportResult>;
   /** The reporter's forward that still takes notes, if any. */

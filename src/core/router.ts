@@ -1,15 +1,26 @@
 import { readCommand } from './commands.js';
 import { createContext, groupLabel, isPrivateMessage, type Catalogue, type Context, type EventState } from './context.js';
 import { Cooldown } from './cooldown.js';
-import { eventLogId, type InboundEvent } from './events.js';
+import { eventLogId, type InboundEvent, type MessageEvent } from './events.js';
 import type { CommandContext, CommandFeature, Feature } from './feature.js';
-import { isPersonId, maskId } from './ids.js';
+import { isGroupId, isPersonId, maskId } from './ids.js';
 import { errorCode, type Logger } from './log.js';
 import type { Services } from './services.js';
 import { cleanText } from './text.js';
 
 /** A feature's handler, or the place in the chain where commands are dispatched. */
 type Step = ((ctx: Context, next: () => Promise<void>) => Promise<void>) | 'commands';
+
+type Place = 'group' | 'private';
+
+/**
+ * Who answers one command name, in groups and in private chats: one feature for both (`where:
+ * 'any'`), or one in each place, as `!status` is a group's admins' in a group and the operator's
+ * in a private chat.
+ */
+type CommandPlaces = Partial<Record<Place, CommandFeature>>;
+
+const placesOf = (where: CommandFeature['command']['where']): Place[] => (where === 'any' ? ['group', 'private'] : [where]);
 
 /**
  * Hands each event to the features in the order they are listed. The commands sit together in
@@ -19,7 +30,7 @@ type Step = ((ctx: Context, next: () => Promise<void>) => Promise<void>) | 'comm
  * error code, and the next event goes on.
  */
 export class Router {
-  private readonly commands = new Map<string, CommandFeature>();
+  private readonly commands = new Map<string, CommandPlaces>();
   /** The features' handlers in order, with one step for all the commands: a message meets each once. */
   private readonly steps: Step[] = [];
   readonly catalogue: Catalogue;
@@ -40,8 +51,12 @@ export class Router {
       if (!this.steps.includes('commands')) this.steps.push('commands');
       else if (this.steps.at(-1) !== 'commands') throw new Error(`!${feature.command.names[0]} is listed apart from the other commands`);
       for (const name of feature.command.names) {
-        if (this.commands.has(name)) throw new Error(`two features answer !${name}`);
-        this.commands.set(name, feature);
+        const places = this.commands.get(name) ?? {};
+        for (const place of placesOf(feature.command.where)) {
+          if (places[place]) throw new Error(`two features answer !${name} in ${place} chats`);
+          places[place] = feature;
+        }
+        this.commands.set(name, places);
       }
     }
     this.unknownNotes = new Cooldown(unknownNoteCooldownMs);
@@ -92,8 +107,22 @@ export class Router {
     if (step !== 'commands') return step(ctx, () => this.run(ctx, index + 1));
     const command = ctx.state.command;
     if (!command) return this.run(ctx, index + 1);
-    const feature = this.commands.get(command.name);
+    const feature = ctx.event.kind === 'message' ? this.featureFor(ctx.event, command.name) : undefined;
     return feature ? this.runCommand(ctx, feature) : this.unknownCommand(ctx, command.name);
+  }
+
+  /**
+   * The feature that answers this command here: the one for this kind of chat, else the one for
+   * the other kind (whose guard then says where the command works). An operator's command exists
+   * for the operators alone: to anyone else the name means what it would without it, the other
+   * place's command or else an unknown one, so nothing reveals it.
+   */
+  private featureFor(event: MessageEvent, name: string): CommandFeature | undefined {
+    const places = this.commands.get(name);
+    if (!places) return undefined;
+    const [here, elsewhere]: [Place, Place] = isGroupId(event.chat) ? ['group', 'private'] : ['private', 'group'];
+    const operator = this.services.config.bot.operator.includes(event.from);
+    return [places[here], places[elsewhere]].find((feature) => feature && (operator || !feature.command.operatorOnly));
   }
 
   private async runCommand(ctx: Context, feature: CommandFeature): Promise<void> {
@@ -103,10 +132,8 @@ export class Router {
     const name = ctx.state.command!.name;
     if (spec.where === 'group' && isPrivateMessage(ctx)) return ctx.reply(ctx.say('groupOnly', { command: name }));
     if (spec.where === 'private' && !isPrivateMessage(ctx)) return ctx.tell(from, ctx.say('privateOnly', { command: name }));
-    if (spec.operatorOnly && !this.services.config.bot.operator.includes(from)) {
-      return ctx.reply(ctx.say('operatorOnly', { command: name }));
-    }
-    if (spec.adminOnly && !ctx.isAdmin(from)) {
+    const needsAdmin = spec.adminOnly === 'toChange' ? ctx.state.command!.args.length > 0 : spec.adminOnly;
+    if (needsAdmin && !ctx.isAdmin(from)) {
       return ctx.tell(from, ctx.say('adminOnly', { command: name, groupName: groupLabel(ctx) }));
     }
     if (ctx.group?.paused && !spec.whilePaused) return;

@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import type { TemplateKey } from '../config/templates.js';
 import type { Clock } from './clock.js';
 import type { ChatActions } from './events.js';
 import type { ChatId, GroupId, PersonId } from './ids.js';
@@ -26,6 +27,11 @@ export interface GroupRecord {
   /** null follows the configured default. */
   welcome: boolean | null;
   /**
+   * The languages the group reads, as its admins chose with !language: one, or two shown one
+   * after the other. Absent: the configured default (`bot.languages`).
+   */
+  languages?: string[];
+  /**
    * The bot serves this group: it is in the config, or the bot was in it when its number was
    * linked, or an operator added the bot or approved it. Until then the bot says nothing there
    * and takes no report from it.
@@ -39,6 +45,17 @@ export interface GroupRecord {
    * after a failed read, a record made from one message would count the whole group as new.
    */
   fullyRead?: boolean;
+  /** !joins auto: the bot approves requesters who reply that they agree to the code of conduct. Absent: it approves nobody. */
+  joinsAuto?: boolean;
+  /** !nudges off: no private nudges about grievances or bullying aired in this group. Absent: on. */
+  nudges?: boolean;
+  /** !links: whether links from new members are held (absent: on), and the sites the admins let through. */
+  links?: { on?: boolean; allow?: string[] };
+  /**
+   * When each recent newcomer joined (ISO time), by member fingerprint, never by number; kept only
+   * `links.newMemberHours`. A member with no entry here is established.
+   */
+  joinedAt?: Record<string, string>;
 }
 
 /**
@@ -119,6 +136,52 @@ export interface HandledMessages {
   claimMessage(chat: ChatId, id: string, sentAt: Date, now: Date): boolean;
 }
 
+/**
+ * What the bot counts for the operators' weekly digest, each with the template of its line there.
+ * Counting something new is one line here, its template, and a `counters.count(...)` where it happens.
+ */
+export const countedThings = {
+  welcomes: 'digestWelcomes',
+  concernsAnswered: 'digestConcerns',
+  reportsDelivered: 'digestDelivered',
+  reportsFailed: 'digestFailed',
+  joinRequests: 'digestJoinRequests',
+  linksHeld: 'digestLinksHeld',
+  nudges: 'digestNudges',
+} as const satisfies Record<string, TemplateKey>;
+
+export type Counted = keyof typeof countedThings;
+
+/** Counts only, by UK day: nothing in them says who or which group. */
+export interface Counters {
+  /** One more of this today (or `by` more). Written to disk within a minute; never throws: a count is not worth a lost answer. */
+  count(what: Counted, by?: number): void;
+  /** Totals over the UK days from `fromDay` up to, not including, `untilDay` (both `YYYY-MM-DD`). */
+  totals(fromDay: string, untilDay: string): Record<Counted, number>;
+}
+
+/** What the bot's scheduled work last did, kept on disk so that a restart neither repeats nor skips it. */
+export interface JobMemory {
+  /** The weekly digest last sent (or, on the first run, passed over): the scheduled moment it was for, ISO. */
+  digestFor?: string;
+  policy: {
+    /** The policy version the bot last announced; on the first run, the one it started with. */
+    version?: string;
+    /** Groups still to hear that version, once they are seen again. */
+    pendingGroups: GroupId[];
+    /** The UK day each person (by fingerprint, not number) was last reminded of the review. */
+    remindedOn: Record<string, string>;
+  };
+  /** When each person (by fingerprint, not number) was last nudged privately, ISO; a week on, they are let go. */
+  nudgedAt?: Record<string, string>;
+}
+
+export interface JobStore {
+  readonly jobs: Readonly<JobMemory>;
+  /** Applies a change and writes it before resolving. */
+  updateJobs(change: (jobs: JobMemory) => void): Promise<void>;
+}
+
 /** Everything a feature may use besides its context. Services implement these; core never imports them. */
 export interface Services {
   config: Config;
@@ -133,6 +196,8 @@ export interface Services {
   seen: SeenMessages;
   handled: HandledMessages;
   chats: ChatActions;
+  /** Counts for the weekly digest. */
+  counters: Counters;
   /** The bot's own WhatsApp id: configured for the simulator, learnt from WhatsApp once connected. */
   self: { id: PersonId };
   /** The optional language model; absent, everything is answered offline. */

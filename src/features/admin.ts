@@ -16,7 +16,10 @@ function sendTroubleLine(ctx: Context): string {
   return `\n${ctx.say('statusSendTrouble', { count: trouble.count, time: `${time} UTC`, code: trouble.lastCode })}`;
 }
 
-/** Admin controls for one group. Admin status comes from WhatsApp's group data, never from names or text. */
+/**
+ * Admin controls for one group. Admin status comes from WhatsApp's group data, never from names or
+ * text. In a private chat, !status, !pause and !resume are the operator's (features/operators.ts).
+ */
 export function adminControls(): CommandFeature[] {
   const pause: CommandFeature = {
     name: 'pause',

@@ -5,14 +5,20 @@ import { isGroupId } from '../core/ids.js';
 import type { Feature } from '../core/feature.js';
 import { redact } from '../core/redact.js';
 import { matchConcern } from './concern-matcher.js';
+import { concernLanguages, understandConcern, type ConcernLanguages } from './concern-words.js';
 
 const secondOpinion = z.strictObject({ asksHowToRaiseAConcern: z.boolean() });
 
 export interface Concerns {
   /** Recognises concern questions among messages and answers them. */
   feature: Feature;
-  /** Answers with the school's contacts, for another feature that has recognised a concern. */
-  answer(ctx: Context): Promise<void>;
+  /**
+   * Answers with the school's contacts, for another feature that has recognised a concern; in
+   * `language` when it was asked in one the bot speaks, else in the chat's languages.
+   */
+  answer(ctx: Context, language?: string): Promise<void>;
+  /** Whether a text asks how to raise a concern, in any language, and in which it asked. */
+  understand(text: string): { isConcern: boolean; language: string | undefined };
 }
 
 /**
@@ -20,24 +26,36 @@ export interface Concerns {
  * everything else passes by in silence. Only a message addressed to the bot (a private chat, or a
  * mention) that the offline matcher half-recognises goes to a language model, if there is one,
  * for a second opinion: ordinary group chatter never leaves the machine.
+ *
+ * Asked in another language (`languages`: the words of each messages file's `_understand`), in
+ * any group or privately, the answer is in the language asked: a parent who writes Roman Urdu in
+ * an English group reads the school's contacts in Urdu.
  */
-export function concerns(cooldownMs: number): Concerns {
+export function concerns(
+  cooldownMs: number,
+  languages: ConcernLanguages = concernLanguages([]),
+): Concerns {
   const cooldown = new Cooldown(cooldownMs);
 
   // Where the group must stay quiet (paused, asked long ago while the bot was offline, or just
   // answered twice), the parent still gets the answer, privately: a question about raising a
   // concern is never met with silence.
-  async function answer(ctx: Context): Promise<void> {
+  async function answer(ctx: Context, language?: string): Promise<void> {
     const event = ctx.event;
     if (event.kind !== 'message') return;
-    const text = ctx.say('concern');
+    // Every path below answers the question: in the group, with a pointer there, or privately.
+    ctx.services.counters.count('concernsAnswered');
+    const asked = language && ctx.services.messages.has(language) ? language : undefined;
+    const say: Context['say'] = (key, values) => (asked ? ctx.sayIn(asked, key, values) : ctx.say(key, values));
+    const text = say('concern');
     const privately = () =>
-      ctx.tell(event.from, ctx.say('concernPrivately', { groupName: ctx.group?.name || 'the group', answer: text }));
+      ctx.tell(event.from, say('concernPrivately', { groupName: ctx.group?.name || 'the group', answer: text }));
     if (ctx.group?.paused || (ctx.state.late && isGroupId(event.chat))) return privately();
     const verdict = await answerUnderCooldown(ctx, cooldown, {
-      key: 'concern',
+      // Each language has its own answer to point back to: "just above" must be one they can read.
+      key: asked ? `concern:${asked}` : 'concern',
       text,
-      pointer: ctx.say('concernPointer'),
+      pointer: say('concernPointer'),
       quote: true,
     });
     if (verdict === 'quiet') await privately();
@@ -50,7 +68,8 @@ export function concerns(cooldownMs: number): Concerns {
       const event = ctx.event;
       if (event.kind !== 'message') return next();
       const match = matchConcern(ctx.text);
-      let isConcern = match.isConcern;
+      const heard = understandConcern(ctx.text, languages, match);
+      let isConcern = heard.isConcern;
       const { model, self, store } = ctx.services;
       const addressed = !isGroupId(event.chat) || event.mentions.includes(self.id);
       // "Unsure": the matcher saw a concern word or a reporting verb, not merely a question mark.
@@ -61,10 +80,15 @@ export function concerns(cooldownMs: number): Concerns {
         isConcern = opinion?.asksHowToRaiseAConcern === true;
       }
       if (!isConcern) return next();
-      ctx.log.debug('concern question answered');
-      await answer(ctx);
+      ctx.log.debug('concern question answered', { language: heard.language ?? 'chat' });
+      await answer(ctx, heard.language);
     },
   };
 
-  return { feature, answer };
+  const understand = (text: string) => {
+    const { isConcern, language } = understandConcern(text, languages, matchConcern(text));
+    return { isConcern, language };
+  };
+
+  return { feature, answer, understand };
 }

@@ -1,8 +1,51 @@
+import type { Timer } from '../core/clock.js';
 import type { Context } from '../core/context.js';
 import type { Feature } from '../core/feature.js';
 import { groupCode, isGroupId, userPart, type GroupId, type PersonId } from '../core/ids.js';
 import { errorCode } from '../core/log.js';
-import type { GroupRecord } from '../core/services.js';
+import type { GroupRecord, GroupStore } from '../core/services.js';
+
+/**
+ * Whether this person joined the group less than `hours` ago, by the join times membership keeps.
+ * Members the bot knew before it first read the group whole have none: they are established.
+ * Every id the store ties to the person counts, as a hidden id may have turned into a number since.
+ */
+export function joinedRecently(store: GroupStore, group: GroupRecord, person: PersonId, now: Date, hours: number): boolean {
+  const joined = group.joinedAt;
+  if (!joined || hours <= 0) return false;
+  const since = now.getTime() - hours * 3_600_000;
+  return store.idsOf(person).some((id) => {
+    const at = joined[store.fingerprint(id)];
+    return at !== undefined && Date.parse(at) > since;
+  });
+}
+
+/**
+ * Join times are kept only while they matter (`links.newMemberHours`) and only for members still
+ * there. Whether any are left, and when the oldest runs out (ms).
+ */
+function pruneJoinTimes(group: GroupRecord, now: Date, keepMs: number): number | undefined {
+  if (!group.joinedAt) return undefined;
+  const members = new Set<string>(group.members);
+  let oldest: number | undefined;
+  for (const [member, at] of Object.entries(group.joinedAt)) {
+    const time = Date.parse(at);
+    if (!members.has(member) || !(time > now.getTime() - keepMs)) delete group.joinedAt[member];
+    else oldest = Math.min(oldest ?? time, time);
+  }
+  if (oldest === undefined) delete group.joinedAt;
+  return oldest === undefined ? undefined : oldest + keepMs;
+}
+
+/** Notes that these people joined at `at`, by fingerprint only, and lets old notes go. */
+function noteJoins(ctx: Context, group: GroupRecord, people: readonly PersonId[], at: Date): void {
+  const keepMs = ctx.services.config.links.newMemberHours * 3_600_000;
+  if (keepMs > 0 && people.length) {
+    group.joinedAt ??= {};
+    for (const person of people) group.joinedAt[ctx.services.store.fingerprint(person)] = at.toISOString();
+  }
+  pruneJoinTimes(group, ctx.now(), keepMs);
+}
 
 /** The bot's own messages, should a transport pass one on, are never answered. */
 export function ignoreOwnMessages(): Feature {
@@ -53,6 +96,30 @@ async function askOperators(ctx: Context, group: GroupRecord): Promise<void> {
  * In a group that is not approved, nothing after this feature runs: the bot is silent there.
  */
 export function membership(): Feature {
+  /** One timer per group with join times, so they leave the disk when they run out even if nothing else happens there. */
+  const expiries = new Map<GroupId, Timer>();
+  function expireJoinTimes(ctx: Context, chat: GroupId): void {
+    const { clock, store, config } = ctx.services;
+    const keepMs = config.links.newMemberHours * 3_600_000;
+    // Worked out on a copy: the record itself changes only inside updateGroup.
+    const runsOut = (group: GroupRecord | undefined) =>
+      group ? pruneJoinTimes({ ...group, joinedAt: { ...group.joinedAt } }, clock.now(), keepMs) : undefined;
+    const schedule = (at: number | undefined) => {
+      expiries.get(chat)?.cancel();
+      expiries.delete(chat);
+      if (at === undefined) return;
+      expiries.set(
+        chat,
+        clock.setTimer(Math.max(0, at - clock.now().getTime()) + 1000, async () => {
+          expiries.delete(chat);
+          if (!store.group(chat)?.joinedAt) return;
+          const group = await store.updateGroup(chat, (g) => pruneJoinTimes(g, clock.now(), keepMs));
+          schedule(runsOut(group));
+        }),
+      );
+    };
+    schedule(runsOut(store.group(chat)));
+  }
   return {
     name: 'membership',
     async handle(ctx, next) {
@@ -68,11 +135,14 @@ export function membership(): Feature {
         const group = await store.updateGroup(event.chat, (g) => {
           if (event.name !== undefined) g.name = event.name;
           store.setMembers(g, event.members);
+          // Who joined while the bot was away joined about now, as far as it can tell.
+          noteJoins(ctx, g, newcomers, event.at);
           g.admins = [...new Set(event.admins)];
           g.fullyRead = true;
           if (!known || ctx.services.config.bot.groups.includes(event.chat)) g.approved ||= approvedAtFirstSight(ctx, event.chat);
         });
         await askOperators(ctx, group);
+        if (newcomers.length) expireJoinTimes(ctx, event.chat);
         // Only a group the bot had read whole can have newcomers; a first look lists old members.
         if (event.catchUp && comparable && group.approved) {
           ctx.state.newcomers = newcomers;
@@ -94,7 +164,11 @@ export function membership(): Feature {
           } else if (!group.paused) await ctx.reply(ctx.say('intro'));
           return;
         }
-        await store.updateGroup(event.chat, (g) => store.addMembers(g, event.members));
+        await store.updateGroup(event.chat, (g) => {
+          store.addMembers(g, event.members);
+          noteJoins(ctx, g, event.members, event.at);
+        });
+        expireJoinTimes(ctx, event.chat);
         ctx.state.newcomers = event.members;
       } else if (event.kind === 'leave') {
         if (event.members.includes(botId)) {
@@ -107,6 +181,7 @@ export function membership(): Feature {
         await store.updateGroup(event.chat, (g) => {
           store.removeMembers(g, event.members);
           g.admins = g.admins.filter((m) => !leaving.has(m));
+          noteJoins(ctx, g, [], event.at);
         });
       } else if (event.kind === 'message' && isGroupId(event.chat) && !store.isMember(ctx.group, event.from)) {
         // Someone we had not heard of is posting: WhatsApp says they are a member, so remember them.

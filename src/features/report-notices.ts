@@ -4,6 +4,7 @@ import { errorCode } from '../core/log.js';
 import type { Messages } from '../core/messages.js';
 import type { Report } from '../core/report.js';
 import type { GroupRecord, Services } from '../core/services.js';
+import type { Words } from '../core/words.js';
 
 /**
  * Who hears about a report once it has left: the group's admins (without the reporter's name
@@ -13,11 +14,12 @@ import type { GroupRecord, Services } from '../core/services.js';
 export function reportNotices(services: Services, mailFolder: string | undefined): Feature {
   const { speaker, store, messages, log, config, reports } = services;
   let warnedAboutFiles = false;
-  // A notice that cannot go out (the person left every group) must not stop the others.
-  const tell = async (person: string, text: string) => {
+  // A notice that cannot go out (the person left every group) must not stop the others. Each is
+  // written in the language of the person's groups.
+  const tell = async (person: string, text: Words) => {
     await speaker.tell(person, text).catch((error: unknown) => log.warn('notice not sent', { code: errorCode(error) }));
   };
-  const tellOperator = async (text: string) => {
+  const tellOperator = async (text: Words) => {
     for (const operator of config.bot.operator) await tell(operator, text);
   };
 
@@ -25,16 +27,16 @@ export function reportNotices(services: Services, mailFolder: string | undefined
     if (mailFolder && !warnedAboutFiles) {
       warnedAboutFiles = true;
       log.warn(`No mail server is set (SMTP_URL): reports are saved as .eml files in ${mailFolder}`);
-      await tellOperator(messages.render('operatorFiles', { dir: mailFolder }));
+      await tellOperator(messages.words('operatorFiles', { dir: mailFolder }));
     }
     const group = report.group && store.group(report.group.id);
     if (!group || report.delivery.adminsNotified) return;
-    const reporterLine = report.reporterShared ? namedReporter(report, messages) : messages.render('adminNoticeAnonymous');
-    const text = messages.render('adminNotice', {
+    const reporterLine = report.reporterShared ? namedReporter(report, messages) : messages.words('adminNoticeAnonymous');
+    const text = messages.words('adminNotice', {
       reference: report.id,
       groupName: group.name || 'your group',
-      delivered: messages.render(mailFolder ? 'adminDeliveredFiles' : 'adminDeliveredEmail'),
-      category: report.category ?? messages.render('adminNoticeNoCategory'),
+      delivered: messages.words(mailFolder ? 'adminDeliveredFiles' : 'adminDeliveredEmail'),
+      category: report.category ?? messages.words('adminNoticeNoCategory'),
       reporterLine,
     });
     for (const admin of adminsToTell(group, report, services.self.id)) await tell(admin, text);
@@ -45,19 +47,19 @@ export function reportNotices(services: Services, mailFolder: string | undefined
     // Its reporter asked to be forgotten: the report is deleted now, not kept for a retry.
     await tellOperator(
       report.eraseWhenDelivered
-        ? messages.render('operatorFailedErased', facts)
-        : messages.render('operatorFailed', { ...facts, failedRetentionDays: config.reports.failedRetentionDays }),
+        ? messages.words('operatorFailedErased', facts)
+        : messages.words('operatorFailed', { ...facts, failedRetentionDays: config.reports.failedRetentionDays }),
     );
     // The reporter was promised an email: they must know it did not happen, and what to do instead.
-    await tell(report.reporter.id, messages.render('reportFailedReporter', { reference: report.id }));
+    await tell(report.reporter.id, messages.words('reportFailedReporter', { reference: report.id }));
   });
-  reports.events.on('deliveryPaused', (code) => tellOperator(messages.render('operatorPaused', { code })));
+  reports.events.on('deliveryPaused', (code) => tellOperator(messages.words('operatorPaused', { code })));
   // Only the operator can still send it on, so only the operator is told; the reporter already was, when it failed.
   reports.events.on('expiring', async (report, deleteAt) => {
     if (!config.bot.operator.length) log.warn('failed report will be deleted and no operator is set to tell', { report: report.id });
-    await tellOperator(messages.render('operatorExpiring', { reference: report.id, deleteOn: deletionTime.format(deleteAt) }));
+    await tellOperator(messages.words('operatorExpiring', { reference: report.id, deleteOn: deletionTime.format(deleteAt) }));
   });
-  services.model?.events.on('budgetSpent', () => tellOperator(messages.render('operatorModelBudget')));
+  services.model?.events.on('budgetSpent', () => tellOperator(messages.words('operatorModelBudget')));
 
   return { name: 'report-notices' };
 }
@@ -74,6 +76,6 @@ export function adminsToTell(group: GroupRecord, report: Report, self: PersonId)
   return group.admins.filter((admin) => admin !== report.reporter.id && admin !== author && admin !== self);
 }
 
-export function namedReporter(report: Report, messages: Messages): string {
-  return messages.render('adminNoticeNamed', { name: report.reporter.name || `+${userPart(report.reporter.id)}` });
+export function namedReporter(report: Report, messages: Messages): Words {
+  return messages.words('adminNoticeNamed', { name: report.reporter.name || `+${userPart(report.reporter.id)}` });
 }

@@ -35,9 +35,11 @@ export function welcome(services: Services): Feature {
     // Past the cap, one welcome that names no one: a class added at once is better served by a
     // greeting than by dozens of phones buzzing, and several messages would flood the chat.
     const named = members.length <= maxMentions;
-    const mentions = named ? mentionText(members) : messages.render('welcomeEveryone');
-    const text = messages.render('welcome', { mentions, commands: batch.commands });
+    const mentions = named ? mentionText(members) : messages.words('welcomeEveryone');
+    // Written out in the group's languages by the speaker.
+    const text = messages.words('welcome', { mentions, commands: batch.commands });
     await speaker.post(chat, text, named ? { mentions: members } : {});
+    services.counters.count('welcomes');
     log.info('welcomed members', { chat: maskId(chat), count: members.length });
   }
 

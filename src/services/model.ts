@@ -178,6 +178,13 @@ export class Model implements LanguageModel {
     }
   }
 
+  /** What today's budget has left, for the operator's !status. A new day has it all, before its first call. */
+  budgetLeft(): { calls: number; tokens: number } {
+    const { dailyCalls, dailyTokens, clock } = this.options;
+    if (clock.now().toISOString().slice(0, 10) !== this.day) return { calls: dailyCalls, tokens: dailyTokens };
+    return { calls: Math.max(0, dailyCalls - this.calls), tokens: Math.max(0, dailyTokens - this.tokens) };
+  }
+
   private withinBudget(): boolean {
     const today = this.options.clock.now().toISOString().slice(0, 10);
     if (today !== this.day) {

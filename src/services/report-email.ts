@@ -4,17 +4,11 @@ import { leftOutWhy, sizeText } from '../core/attachments.js';
 import { groupCode, userPart } from '../core/ids.js';
 import type { Messages } from '../core/messages.js';
 import type { Report, ReportedMessage } from '../core/report.js';
+import { formatUkTime } from '../core/uk-time.js';
 import { allowedType, type FileType } from './file-types.js';
 
-const ukTime = new Intl.DateTimeFormat('en-GB', {
-  dateStyle: 'medium',
-  timeStyle: 'short',
-  timeZone: 'Europe/London',
-});
-
-export function formatUkTime(iso: string | undefined): string {
-  return iso ? `${ukTime.format(new Date(iso))} UK time` : '';
-}
+// Where it always was, for the front ends that format report times as the email does.
+export { formatUkTime };
 
 // Everything some mail client or viewer may start a new line at: a parent's text is cut here, so
 // that each of its lines carries the quote mark.

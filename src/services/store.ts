@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import type { ChatId, GroupId, PersonId } from '../core/ids.js';
-import type { GroupRecord, GroupStore, HandledMessages, MemberFingerprint, PersonAliases, PersonErasure } from '../core/services.js';
+import type { GroupRecord, GroupStore, HandledMessages, JobMemory, JobStore, MemberFingerprint, PersonAliases, PersonErasure } from '../core/services.js';
 import type { AuditEntry, Report } from '../core/report.js';
 import { DurableJsonFile } from './durable-file.js';
 import { HandledFile } from './handled.js';
@@ -19,10 +19,17 @@ export interface StoreData {
   aliases: Record<PersonId, PersonId>;
   /** Each report's life in references, times and codes only; it outlives the report. */
   audit: AuditEntry[];
+  /** Per UK day (`2026-01-05`), how many of each counted thing happened: numbers only, a few weeks of them. */
+  counts: Record<string, Record<string, number>>;
+  /** What the scheduled work (the digest, the policy's announcements and reminders) last did. */
+  jobs: JobMemory;
 }
 
 function emptyData(): StoreData {
-  return { version: 1, groups: {}, reports: [], linked: false, aliases: {}, audit: [] };
+  return {
+    version: 1, groups: {}, reports: [], linked: false, aliases: {}, audit: [], counts: {},
+    jobs: { policy: { pendingGroups: [], remindedOn: {} } },
+  };
 }
 
 /**
@@ -54,7 +61,7 @@ function fingerprintMembers(groups: GroupRecord[], key: MemberKey): boolean {
  * data in memory when NODE_ENV=test, and then no test would ever touch the file). Only this
  * process may use the folder while the store is open.
  */
-export class Store implements GroupStore, PersonAliases, HandledMessages {
+export class Store implements GroupStore, PersonAliases, HandledMessages, JobStore {
   private readonly reportsById = new Map<string, Report>();
   /**
    * Which groups each person is in (as member or admin), by fingerprint: a private message asks
@@ -221,6 +228,8 @@ export class Store implements GroupStore, PersonAliases, HandledMessages {
         erased.otherRecords += 1;
       }
       if (!group.members.some((member) => fingerprints.has(member))) continue;
+      // When they joined goes with their place in the list.
+      for (const fingerprint of fingerprints) delete group.joinedAt?.[fingerprint];
       this.indexPeople(group, false);
       group.members = group.members.filter((member) => !fingerprints.has(member));
       this.indexPeople(group, true);
@@ -230,6 +239,15 @@ export class Store implements GroupStore, PersonAliases, HandledMessages {
       if (!people.has(lid) && !people.has(phone)) continue;
       delete this.db.data.aliases[lid];
       erased.otherRecords += 1;
+    }
+    // When they were last nudged or reminded: a record about them too, by fingerprint.
+    const { jobs } = this.db.data;
+    for (const fingerprint of fingerprints) {
+      for (const record of [jobs.nudgedAt, jobs.policy.remindedOn]) {
+        if (record?.[fingerprint] === undefined) continue;
+        delete record[fingerprint];
+        erased.otherRecords += 1;
+      }
     }
     if (erased.memberLists || erased.otherRecords) await this.writeForgettingPrevious();
     return erased;
@@ -305,6 +323,41 @@ export class Store implements GroupStore, PersonAliases, HandledMessages {
     const file = this.db.adapter;
     if (file instanceof DurableJsonFile) await file.writeForgettingPrevious(this.db.data);
     else await this.db.write();
+  }
+
+  /**
+   * Adds to one day's count and lets go of days before `keepFrom`, in memory: it reaches the disk
+   * with the next write (see `save`), so that counting never costs a message a write of its own.
+   */
+  addCount(day: string, what: string, by: number, keepFrom: string): void {
+    const counts = this.db.data.counts;
+    const today = (counts[day] ??= {});
+    today[what] = (today[what] ?? 0) + by;
+    for (const old of Object.keys(counts)) if (old < keepFrom) delete counts[old];
+  }
+
+  /** Writes what changed in memory only (the counts). */
+  async save(): Promise<void> {
+    await this.db.write();
+  }
+
+  /** Totals of each thing counted on the days from `fromDay` up to, not including, `untilDay`. */
+  countsBetween(fromDay: string, untilDay: string): Record<string, number> {
+    const totals: Record<string, number> = {};
+    for (const [day, counts] of Object.entries(this.db.data.counts)) {
+      if (day < fromDay || day >= untilDay) continue;
+      for (const [what, n] of Object.entries(counts)) totals[what] = (totals[what] ?? 0) + n;
+    }
+    return totals;
+  }
+
+  get jobs(): Readonly<JobMemory> {
+    return this.db.data.jobs;
+  }
+
+  async updateJobs(change: (jobs: JobMemory) => void): Promise<void> {
+    change(this.db.data.jobs);
+    await this.db.write();
   }
 
   claimMessage(chat: ChatId, id: string, sentAt: Date, now: Date): boolean {

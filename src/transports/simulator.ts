@@ -30,6 +30,8 @@ export const scenarioLine = z.discriminatedUnion('type', [
     /** When WhatsApp says it was sent, for a message delivered late; absent, now. */
     at: z.iso.datetime({ offset: true }).optional(),
   }),
+  /** People asking to join a group that has "approve new participants" on; not members yet. */
+  z.object({ type: z.literal('join_request'), chat: id, members: ids.min(1) }),
   z.object({ type: z.literal('wait'), seconds: z.number().finite().min(0).max(10 * 365 * 86_400) }),
 ]);
 
@@ -39,6 +41,7 @@ export type OutputLine =
   | { type: 'send'; at: string; chat: string; text: string; mentions?: string[]; quotedId?: string }
   | { type: 'email'; at: string; to: string[]; subject: string; reportId: string }
   | { type: 'delete'; at: string; chat: string; id: string }
+  | { type: 'approve'; at: string; chat: string; members: string[] }
   | { type: 'leave'; at: string; chat: string };
 
 interface SeenMessage {
@@ -97,6 +100,12 @@ export class SimulatorTransport implements Transport {
     this.output({ type: 'delete', at: this.now().toISOString(), chat, id: messageId });
   }
 
+  // As in WhatsApp, only a group admin can; an empty list would approve every pending request there.
+  async approveJoinRequests(chat: string, requesters: readonly string[]): Promise<void> {
+    if (!requesters.length) throw Object.assign(new Error('no requester named'), { code: 'ENOREQUESTER' });
+    this.output({ type: 'approve', at: this.now().toISOString(), chat, members: [...requesters] });
+  }
+
   async leaveGroup(chat: string): Promise<void> {
     this.output({ type: 'leave', at: this.now().toISOString(), chat });
   }
@@ -120,6 +129,8 @@ export class SimulatorTransport implements Transport {
         return { kind: 'join', chat: line.chat, members: line.members, by: line.by, at };
       case 'leave':
         return { kind: 'leave', chat: line.chat, members: line.members, at };
+      case 'join_request':
+        return { kind: 'join_request', chat: line.chat, members: line.members, at };
       case 'message': {
         const messageId = line.id ?? `sim-${++this.counter}`;
         const sentAt = line.at ? new Date(line.at) : at;

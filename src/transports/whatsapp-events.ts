@@ -1,4 +1,4 @@
-import type { GroupEvent, Media, MembershipEvent, MessageEvent, QuotedMessage } from '../core/events.js';
+import type { GroupEvent, JoinRequestEvent, Media, MembershipEvent, MessageEvent, QuotedMessage } from '../core/events.js';
 import { isGroupId, type PersonId } from '../core/ids.js';
 
 /*
@@ -158,6 +158,27 @@ export function membershipEvent(
     chat: serialized(n.chatId),
     members: resolved.members,
     by: resolved.by,
+    at: n.timestamp ? secondsToDate(n.timestamp) : now,
+  };
+}
+
+/**
+ * Who asks to join, for the transport to resolve: whatsapp-web.js' `group_membership_request`
+ * names the requester as the notification's author; a request made for someone else (a member
+ * adding a person the admins must approve) names that person among the recipients.
+ */
+export function joinRequestIds(n: NotificationFields): string[] {
+  const recipients = (n.recipientIds ?? []).map(serialized).filter(Boolean);
+  const author = serialized(n.author);
+  return recipients.length ? recipients : author ? [author] : [];
+}
+
+/** `now` stands in for a notification that carries no time. */
+export function joinRequestEvent(n: NotificationFields, requesters: PersonId[], now: Date): JoinRequestEvent {
+  return {
+    kind: 'join_request',
+    chat: serialized(n.chatId),
+    members: requesters,
     at: n.timestamp ? secondsToDate(n.timestamp) : now,
   };
 }

@@ -1,11 +1,11 @@
-import type { GroupChat, Message } from 'whatsapp-web.js';
+import type { GroupChat, GroupNotification, Message } from 'whatsapp-web.js';
 import type { InboundEvent, Outgoing, SendTrouble, Transport } from '../core/events.js';
-import type { ChatId, GroupId } from '../core/ids.js';
+import type { ChatId, GroupId, PersonId } from '../core/ids.js';
 import { errorCode } from '../core/log.js';
 import type { PersonAliases } from '../core/services.js';
 import type { WhatsAppClient } from './whatsapp-client.js';
 import { WhatsAppConnection, type ConnectionOptions } from './whatsapp-connection.js';
-import { messageIds, serialized } from './whatsapp-events.js';
+import { joinRequestEvent, joinRequestIds, messageIds, serialized } from './whatsapp-events.js';
 import { aliasesInMemory, WhatsAppPeople } from './whatsapp-people.js';
 import { WhatsAppReader } from './whatsapp-reading.js';
 import { WhatsAppSender } from './whatsapp-sending.js';
@@ -14,6 +14,9 @@ import { WhatsAppSender } from './whatsapp-sending.js';
 export type { ConnectionState } from './whatsapp-connection.js';
 export { describeStartFailure } from './whatsapp-failures.js';
 export { whatsappTimings, type WhatsAppTimings } from './whatsapp-timings.js';
+
+/** Past this many, the ids of join requests are forgotten oldest first: an approval after that uses the resolved id. */
+const REMEMBERED_REQUESTS = 5_000;
 
 export interface WhatsAppTransportOptions extends ConnectionOptions {
   /** Where one person's hidden and phone-number ids are kept across restarts (the store); in memory when absent. */
@@ -32,10 +35,16 @@ export class WhatsAppTransport implements Transport {
   private readonly connection: WhatsAppConnection;
   private readonly sender: WhatsAppSender;
   private readonly reader: WhatsAppReader;
+  private readonly people: WhatsAppPeople;
+  /**
+   * For a requester as the core knows them (a group and a phone-number id), the id WhatsApp named
+   * them by in the request: a hidden id resolved to a number must be approved under its own.
+   */
+  private readonly requestIds = new Map<string, string>();
 
   constructor(private readonly options: WhatsAppTransportOptions) {
     const { clock, log } = options;
-    const people = new WhatsAppPeople(options.aliases ?? aliasesInMemory(), clock, log, options.timings.lookupRetryMs);
+    const people = (this.people = new WhatsAppPeople(options.aliases ?? aliasesInMemory(), clock, log, options.timings.lookupRetryMs));
     this.reader = new WhatsAppReader(people, clock, log);
     this.connection = new WhatsAppConnection(options, {
       built: (client) => this.listen(client),
@@ -87,6 +96,24 @@ export class WhatsAppTransport implements Transport {
     await message.delete(true);
   }
 
+  /**
+   * Approves these people's requests to join, naming each: whatsapp-web.js given no ids approves
+   * every pending request of the group, so an empty list is refused here. WhatsApp answers each
+   * requester with a result; anything but success for every one is thrown with a code.
+   */
+  async approveJoinRequests(chat: GroupId, requesters: readonly PersonId[]): Promise<void> {
+    if (!requesters.length) throw Object.assign(new Error('no requester named'), { code: 'ENOREQUESTER' });
+    const group = await this.connection.connectedClient().getChatById(chat);
+    if (!group?.isGroup) throw Object.assign(new Error('not a group'), { code: 'ENOTGROUP' });
+    const requesterIds = requesters.map((person) => this.requestIds.get(`${chat} ${person}`) ?? person);
+    // No pause between requesters: the bot approves one person at a time.
+    const results = await (group as GroupChat).approveGroupMembershipRequests({ requesterIds, sleep: null });
+    const failed = results.find((r) => r.error !== undefined || !/success/i.test(r.message));
+    if (failed) throw Object.assign(new Error('approval refused'), { code: failed.error ? `EAPPROVE${failed.error}` : 'EAPPROVE' });
+    // WhatsApp Web answers nothing at all when its call failed or no such request was pending.
+    if (results.length < requesterIds.length) throw Object.assign(new Error('no such request'), { code: 'ENOREQUEST' });
+  }
+
   async leaveGroup(chat: GroupId): Promise<void> {
     const group = await this.connection.connectedClient().getChatById(chat);
     if (!group?.isGroup) throw Object.assign(new Error('not a group'), { code: 'ENOTGROUP' });
@@ -114,6 +141,21 @@ export class WhatsAppTransport implements Transport {
     client.on('group_leave', (n) => current() && this.enqueue('group_leave', () => reader.membership(client, 'leave', n)));
     client.on('group_update', (n) => current() && this.enqueue('group_update', () => reader.group(client, n.chatId)));
     client.on('group_admin_changed', (n) => current() && this.enqueue('group_admin_changed', () => reader.group(client, n.chatId)));
+    client.on('group_membership_request', (n) => current() && this.enqueue('group_membership_request', () => this.readJoinRequest(client, n)));
+  }
+
+  /** A request to join, its requesters resolved as members are; the ids WhatsApp used are kept for approving. */
+  private async readJoinRequest(client: WhatsAppClient, n: GroupNotification): Promise<InboundEvent | undefined> {
+    const wire = joinRequestIds(n);
+    if (!wire.length) return undefined;
+    const requesters = await this.people.people(client, wire);
+    const chat = serialized(n.chatId);
+    requesters.forEach((person, i) => {
+      if (person === wire[i]) return;
+      if (this.requestIds.size >= REMEMBERED_REQUESTS) this.requestIds.delete(this.requestIds.keys().next().value!);
+      this.requestIds.set(`${chat} ${person}`, wire[i]!);
+    });
+    return joinRequestEvent(n, requesters, this.options.clock.now());
   }
 
   /** A message, and the chat WhatsApp used for its sender, for private replies to go to. */

@@ -35,7 +35,7 @@ const matcher = confusion(phrasings, ({ text }) => matchConcern(text).isConcern,
 // held-out part written blind and never tuned or trained on (the only measure of unseen wording).
 const { looksUrgent } = await dist('core/triage.js');
 const safeguarding = {};
-for (const part of ['tune', 'fresh', 'second', 'held-out']) {
+for (const part of ['tune', 'fresh', 'second', 'third', 'fourth', 'held-out']) {
   const file = path.join(ROOT, 'test', 'data', `safeguarding-${part}.jsonl`);
   if (!existsSync(file)) {
     safeguarding[part] = null;
@@ -106,5 +106,76 @@ else {
   }
   const { rm } = await import('node:fs/promises');
   await rm(dir, { recursive: true, force: true });
+}
+// The parents' other languages: concern questions recognised with every messages file's
+// `_understand` words, as the app does (all languages on every message), on each language's
+// labelled set: the part the words were tuned on and the held-out part written blind and never
+// tuned on; and `!ask` retrieval over each language's courtesy translation of the policy.
+const languageFiles = ['ur', 'ar', 'bn', 'so'];
+const understandingFile = path.join(DIST, 'features', 'concern-words.js');
+if (!existsSync(understandingFile)) classifier.languagesNote = 'no per-language matcher in this build (dist/features/concern-words.js)';
+else {
+  const { loadBenchConfig, tempDir } = await import('./lib.mjs');
+  const { concernLanguages, understandConcern } = await dist('features/concern-words.js');
+  const { askLanguages, rankInLanguage } = await dist('features/ask-languages.js');
+  const { policyClauses } = await dist('core/policy.js');
+  const storage = await tempDir('languages');
+  const loaded = await loadBenchConfig(storage);
+  const understanding = concernLanguages(loaded.languages);
+  const languages = {};
+  for (const code of languageFiles) {
+    const parts = {};
+    for (const part of ['tune', 'held-out']) {
+      const file = path.join(ROOT, 'test', 'data', `concern-${code}-${part}.jsonl`);
+      if (!existsSync(file)) {
+        parts[part] = null;
+        continue;
+      }
+      const samples = readJsonl(file);
+      parts[part] = {
+        samples: samples.length,
+        concerns: samples.filter((s) => s.concern).length,
+        ...confusion(samples, ({ text }) => understandConcern(text, understanding, matchConcern(text)).isConcern, ({ concern }) => concern),
+      };
+    }
+    languages[code] = parts;
+  }
+  classifier.languages = languages;
+
+  const askFile = path.join(ROOT, 'test', 'data', 'ask-questions-multilingual.jsonl');
+  if (existsSync(askFile)) {
+    const english = policyClauses(loaded.config.school);
+    const byCode = new Map(askLanguages(loaded.languages, loaded.config.school).map((l) => [l.code, l]));
+    const ask = {};
+    for (const { question, language, expected } of readJsonl(askFile)) {
+      const got = byCode.has(language) ? rankInLanguage(question, byCode.get(language), english, 3).map((r) => r.clause.id) : [];
+      const tally = (ask[language] ??= { questions: 0, top1: 0, top3: 0 });
+      tally.questions++;
+      if (got[0] !== undefined && expected.includes(got[0])) tally.top1++;
+      if (got.some((id) => expected.includes(id))) tally.top3++;
+    }
+    for (const tally of Object.values(ask)) Object.assign(tally, { top1: round(tally.top1 / tally.questions, 3), top3: round(tally.top3 / tally.questions, 3) });
+    classifier.askLanguages = ask;
+  }
+  const { rm } = await import('node:fs/promises');
+  await rm(storage, { recursive: true, force: true });
+}
+// The private nudges (grievances and bullying aired in a group): the part the word lists were
+// written and the score trained on, and the held-out part written blind and never read while working.
+const nudgeFile = path.join(DIST, 'features', 'nudge-score.js');
+if (!existsSync(nudgeFile)) classifier.nudgesNote = 'no nudge score in this build (dist/features/nudge-score.js)';
+else {
+  const { deservesNudge } = await dist('features/nudge-score.js');
+  const nudges = {};
+  for (const part of ['tune', 'held-out']) {
+    const file = path.join(ROOT, 'test', 'data', `nudge-${part}.jsonl`);
+    if (!existsSync(file)) {
+      nudges[part] = null;
+      continue;
+    }
+    const samples = readJsonl(file);
+    nudges[part] = { samples: samples.length, nudges: samples.filter((s) => s.nudge).length, ...confusion(samples, ({ text }) => deservesNudge(text), ({ nudge }) => nudge) };
+  }
+  classifier.nudges = nudges;
 }
 emit({ classifier });

@@ -32,6 +32,18 @@ describe('the QR code picture', () => {
     expect(await exists(picture.file)).toBe(false);
   });
 
+  it('hands the status page the latest code while linking, and none once linked', async () => {
+    const picture = new QrPicture(path.join(dir, 'whatsapp-qr.png'), capturingLogger().log);
+    expect(picture.latest).toBeUndefined();
+    const first = picture.show('2@first-code');
+    expect(picture.latest).toBe('2@first-code');
+    await first;
+    await picture.show('2@second-code');
+    expect(picture.latest).toBe('2@second-code');
+    await picture.linked();
+    expect(picture.latest).toBeUndefined();
+  });
+
   it('is deleted even when the number links while a picture is still being made', async () => {
     const picture = new QrPicture(path.join(dir, 'whatsapp-qr.png'), capturingLogger().log);
     const showing = picture.show('2@code');

@@ -1,6 +1,10 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadConfig } from '../../src/config/load.js';
+import { LRI, PDI, withoutIsolates } from '../../src/core/bidi.js';
+import { Messages } from '../../src/core/messages.js';
+import { LANGUAGE_SEPARATOR } from '../../src/core/speaker.js';
 import { parseMail } from '../support/smtp.js';
 import { askAnswerText, askNothingText, messages } from '../support/model-stub.js';
 import { BOT, GROUP, ROOT, person, sendsOf, simulateInProcess, tempDir, type OutLine, type SendLine } from './run-cli.js';
@@ -27,6 +31,12 @@ const START = '2026-01-05T08:00:00Z';
 const SEED = 1;
 const START_MS = Date.parse(START);
 const FOOTER = 'a parent-run helper, not an official IMAI account';
+/** The footer in each language there is a file for: a group that reads Urdu gets it in Urdu. */
+const languages = (() => {
+  const loaded = loadConfig({});
+  return new Messages(loaded.templates, loaded.config.school, loaded.config.bot.name, { languages: loaded.languages });
+})();
+const FOOTERS = [FOOTER, ...languages.languages.map((l) => languages.footerIn(l.code))];
 const SCHOOL_EMAIL = 'school@imai.org.uk';
 const UPDATE = process.env.UPDATE_EXPECTED === '1';
 
@@ -69,6 +79,8 @@ const referenceIn = (text: string) => REFERENCE.exec(text)?.[0];
 const to = (sends: SendLine[], who: string) => sends.filter((s) => s.chat === who);
 const isReportReceived = (s: SendLine) => /^Thank you\. Your report R-\d{6}-\w{4} about a message in Year 3 Parents is saved/.test(s.text);
 const isAdminNotice = (s: SendLine) => /^Report R-\d{6}-\w{4} about a message in Year 3 Parents /.test(s.text);
+/** A private nudge to someone whose message aired a grievance or bullying in the group (see nudge.jsonl). */
+const isNudge = (s: SendLine) => s.text.startsWith('A quiet word, only to you');
 const isUrgentAdvice = (s: SendLine) => /call 999/.test(s.text) && /Designated Safeguarding Lead/.test(s.text);
 /** A reporter's name or number must never reach an admin unless they sent !share. */
 function anonymous(s: SendLine, name: string, id: string) {
@@ -78,12 +90,12 @@ function anonymous(s: SendLine, name: string, id: string) {
 
 /**
  * The reference of the first report in a run, pinned: references are random but seeded (SEED,
- * the CLI's default --seed, with START), and no random draw comes before
- * the first report in share.jsonl, so it is always this one. share.jsonl sends `!share` with it,
- * and `!share R-260105-WAS8` (a typo of it) to show an unknown reference. If the random sequence
+ * the CLI's default --seed, with START), and the only random draws before the first report in
+ * share.jsonl are the pacing of the private nudge to the flagged message's writer, so it is always this one. share.jsonl sends `!share` with it,
+ * and `!share R-260105-AS97` (a typo of it) to show an unknown reference. If the random sequence
  * ever changes (a new draw before the first report), run the scenario once and update both.
  */
-const SHARED_REFERENCE = 'R-260105-WAS9';
+const SHARED_REFERENCE = 'R-260105-AS98';
 
 /** What each known scenario must produce, keyed by file name. */
 const expectations: Record<string, (sends: SendLine[], run: Run) => void> = {
@@ -134,6 +146,26 @@ const expectations: Record<string, (sends: SendLine[], run: Run) => void> = {
       expect(s.text).toContain(SCHOOL_EMAIL);
       expect(s.text).toMatch(/does not monitor/);
     }
+  },
+
+  'concern-roman-urdu.jsonl'(sends) {
+    // An English group: the Roman Urdu (u1) and mixed (m1, m2) questions are answered in Urdu, the
+    // English one (e1) in English, each quoted; Roman Urdu chatter (n1..n3) gets nothing.
+    expect(sends.map((s) => s.quotedId)).toEqual(['u1', 'e1', 'm1', 'm2', 'p1', 'a1']);
+    const [u1, e1, m1, m2, p1, a1] = sends;
+    const inUrdu = (key: 'concern' | 'concernPointer') => `${languages.renderIn('ur', key)}\n\n${languages.footerIn('ur')}`;
+    expect([u1!.text, m2!.text]).toEqual([inUrdu('concern'), inUrdu('concern')]);
+    expect(e1!.text).toBe(`${languages.renderIn('en', 'concern')}\n\n${languages.footerIn('en')}`);
+    // m1 came within the cooldown of u1: the Urdu pointer to it, not the English answer's.
+    expect(m1!.text).toBe(inUrdu('concernPointer'));
+    // Privately, in the language written in; the address exact between isolates.
+    expect(p1!.chat).toBe(person(5));
+    expect(p1!.text).toBe(inUrdu('concern'));
+    expect(u1!.text).toContain(`${LRI}${SCHOOL_EMAIL}${PDI}`);
+    // !ask in Roman Urdu: the Urdu clause with its id in the English policy, marked as a courtesy translation.
+    const urdu = languages.schoolIn('ur').policy;
+    expect(withoutIsolates(a1!.text)).toContain(`“${urdu.guidelines.find((g) => g.id === 'G6')!.text}” (G6)`);
+    expect(withoutIsolates(a1!.text)).toContain(languages.courtesyNote('ur')!);
   },
 
   'admin.jsonl'(sends) {
@@ -222,7 +254,9 @@ const expectations: Record<string, (sends: SendLine[], run: Run) => void> = {
     const flaggedAt = START_MS + (40 + 90) * 1000;
     // Nothing in the group: the flag is not reposted or mentioned there.
     expect(sends.filter(inGroup)).toEqual([]);
-    expect([...new Set(sends.map((s) => s.chat))].sort()).toEqual([person(1), reporter]);
+    // The message's writer is nudged privately about airing a grievance; everything else is the flag's.
+    expect(sends.filter(isNudge).map((s) => s.chat)).toEqual([person(4)]);
+    expect([...new Set(sends.filter((s) => !isNudge(s)).map((s) => s.chat))].sort()).toEqual([person(1), reporter]);
 
     const [confirmation, ...more] = to(sends, reporter);
     expect(more).toEqual([]);
@@ -311,13 +345,15 @@ const expectations: Record<string, (sends: SendLine[], run: Run) => void> = {
     // The bot is a group admin: every !flag is deleted for everyone, the first once its report is saved.
     const deletes = run.lines.filter((l) => l.type === 'delete');
     expect(deletes.map((d) => [d.chat, d.id])).toEqual([[GROUP, 'f1'], [GROUP, 'f2'], [GROUP, 'f3']]);
-    expect(run.lines.indexOf(deletes[0]!)).toBeLessThan(run.lines.findIndex((l) => l.type === 'send'));
+    expect(run.lines.indexOf(deletes[0]!)).toBeLessThan(run.lines.findIndex((l) => l.type === 'send' && !isNudge(l as SendLine)));
     expect(sends.filter(inGroup)).toEqual([]);
     const [receipt] = to(sends, person(2));
     expect(isReportReceived(receipt!)).toBe(true);
     expect(receipt!.text).toMatch(/I have deleted your !flag message from the group/);
-    // The author who flags their own message learns nothing of the report.
-    const [author] = to(sends, person(3));
+    // The author who flags their own message learns nothing of the report (a private nudge about
+    // airing a grievance came when it was posted).
+    const [nudge, author] = to(sends, person(3));
+    expect(isNudge(nudge!)).toBe(true);
     expect(author!.text).toMatch(/^You can't flag your own message/);
     expect(referenceIn(author!.text)).toBeUndefined();
     // A group admin itself, the bot never sends itself the admins' notice.
@@ -340,8 +376,77 @@ const expectations: Record<string, (sends: SendLine[], run: Run) => void> = {
     const operator = to(sends, person(1)).map((s) => s.text);
     expect(operator[0]).toMatch(/^I was added to the group "Year 3 Parents" \(code 82YJ3G\) by \+447700900066/);
     expect(operator.at(-1)).toMatch(/^Approved: "Year 3 Parents" \(82YJ3G\)/);
-    expect(to(sends, person(2)).map((s) => s.text)).toEqual([expect.stringMatching(/^Only the volunteer who runs me can use !approve/)]);
+    // To anyone else !approve is an unknown command: nothing says that operators' commands exist.
+    expect(to(sends, person(2)).map((s) => s.text)).toEqual([expect.stringMatching(/^I don't know !approve\. Type !help/)]);
     expect(to(sends, person(67)).map((s) => s.text)).toEqual([expect.stringMatching(/only pass on reports from members of the parent groups/)]);
+  },
+
+  'operator.jsonl'(sends) {
+    // The volunteer (001, also both groups' admin) checks on the bot, pauses it everywhere, and
+    // resumes it; Bilal's mum (002) tries the same commands privately.
+    const operator = to(sends, person(1)).map((s) => s.text.split('\n')[0]);
+    expect(operator).toEqual([
+      '🛠️ Bot status (times are UK time)',
+      'There are no reports in storage.',
+      expect.stringMatching(/^Send !retry with the report's reference/),
+      'There is no report R-260105-ZZZZ in storage. !reports lists the latest.',
+      'Paused in 2 group(s), each told so: Year 3 Parents, Year 4 Parents. An admin there, or you with !resume all, turns me back on.',
+      'Back on in 2 group(s), each told so: Year 3 Parents, Year 4 Parents.',
+    ]);
+    // Both groups heard of the pause and the resume as from their admin; !rules was quiet while paused.
+    for (const chat of [GROUP, '120363000000000002@g.us']) {
+      expect(sends.filter((s) => s.chat === chat && !isRules(s)).map((s) => s.text.split('\n')[0])).toEqual([
+        "⏸️ Paused in this group: I'll stay quiet until an admin types !resume.",
+        '▶️ Back on in this group.',
+      ]);
+    }
+    expect(sends.filter(isRules).map((s) => s.chat)).toEqual([GROUP]);
+    // To her the operator's commands do not exist.
+    expect(to(sends, person(2)).map((s) => s.text.split('\n')[0])).toEqual([
+      '!status works inside a group, not in a private chat.',
+      "I don't know !reports. Type !help to see what I can do.",
+      '!resume works inside a group, not in a private chat.',
+      "I don't know !approve. Type !help to see what I can do.",
+    ]);
+  },
+
+  'language-urdu.jsonl'(sends) {
+    // The class rep (001, admin) switches the group to Urdu; a newcomer (005) is welcomed, Bilal's
+    // mum (002) asks for the rules, Amina (003, not an admin) tries to switch back and asks what
+    // there is; Bilal's mum asks for the rules privately.
+    const urdu = (key: Parameters<Messages['renderIn']>[1], values?: Record<string, string>) =>
+      `${languages.renderIn('ur', key, values)}\n\n${languages.footerIn('ur')}`;
+    const [set, welcome, rules, refused, listed, privately] = sends;
+    expect(sends).toHaveLength(6);
+    expect(set).toMatchObject({ chat: GROUP, text: urdu('languageSet', { languages: 'اردو' }) });
+    expect(welcome!.chat).toBe(GROUP);
+    expect(welcome!.mentions).toEqual([person(5)]);
+    expect(welcome!.text).toMatch(/^\u2066@447700900005\u2069، خوش آمدید 👋/);
+    // The school's address sits in directional isolates, and is exact once they are taken out.
+    expect(welcome!.text).toContain(`${LRI}${SCHOOL_EMAIL}${PDI}`);
+    expect(withoutIsolates(welcome!.text)).toContain(` ${SCHOOL_EMAIL} `);
+    expect(welcome!.text).toContain(languages.courtesyNote('ur'));
+    expect(rules).toMatchObject({ chat: GROUP, text: urdu('rules') });
+    expect(rules!.text).toContain(`_${languages.courtesyNote('ur')}_`);
+    // Not an admin: told privately, in the group's language; the group hears nothing of it.
+    expect(refused).toMatchObject({ chat: person(3), text: urdu('adminOnly', { command: 'language', groupName: 'Year 3 Parents' }) });
+    expect(listed!.chat).toBe(GROUP);
+    expect(listed!.text).toContain('اس گروپ میں: اردو۔');
+    expect(privately).toMatchObject({ chat: person(2), text: urdu('rules') });
+  },
+
+  'language-two.jsonl'(sends) {
+    // The class rep chooses English and Urdu; each message then carries both, English first.
+    expect(sends).toHaveLength(2);
+    const both = (key: Parameters<Messages['renderIn']>[1], values?: Record<string, string>) =>
+      ['en', 'ur'].map((code) => `${languages.renderIn(code, key, values)}\n\n${languages.footerIn(code)}`).join(`\n\n${LANGUAGE_SEPARATOR}\n\n`);
+    expect(sends[0]).toMatchObject({ chat: GROUP, text: both('languageSet', { languages: 'English + اردو' }) });
+    expect(sends[1]).toMatchObject({ chat: GROUP, text: both('rules') });
+    const [english, urdu] = sends[1]!.text.split(LANGUAGE_SEPARATOR);
+    expect(english).toMatch(/^📋 Group guidelines/);
+    expect(english).not.toContain(languages.courtesyNote('ur'));
+    expect(urdu).toContain(languages.courtesyNote('ur'));
+    expect(urdu).toContain(`${LRI}${SCHOOL_EMAIL}${PDI}`);
   },
 
   'flag-limit.jsonl'(sends, run) {
@@ -444,7 +549,7 @@ const expectations: Record<string, (sends: SendLine[], run: Run) => void> = {
     expect(isReportReceived(confirmation!)).toBe(true);
     expect(confirmation!.text).toContain(`!share ${SHARED_REFERENCE}`);
     // A mistyped reference is not someone else's report.
-    expect(unknown!.text).toMatch(/^I couldn't find a report R-260105-WAS8 made by you/);
+    expect(unknown!.text).toMatch(/^I couldn't find a report R-260105-AS97 made by you/);
     expect(shared!.text).toMatch(new RegExp(`^Thank you\\. The admins of Year 3 Parents will be told that you made report ${SHARED_REFERENCE}\\.`));
 
     // Another member cannot name herself (or anyone) as the reporter.
@@ -463,8 +568,8 @@ const expectations: Record<string, (sends: SendLine[], run: Run) => void> = {
       expect(named!.text).toMatch(new RegExp(`^About report ${SHARED_REFERENCE}: Reported by Bilal's mum, who agreed to be named\\.`));
       expect(at(named!)).toBeGreaterThanOrEqual(at(shared!));
     }
-    // The author of the flagged message hears nothing.
-    expect(to(sends, person(4))).toEqual([]);
+    // The author of the flagged message hears nothing of it (only, when it was posted, a private nudge about airing a grievance).
+    expect(to(sends, person(4)).filter((s) => !isNudge(s))).toEqual([]);
   },
 
   'late.jsonl'(sends, run) {
@@ -639,7 +744,7 @@ describe('scenario files', () => {
       // Output comes in the order it was sent, on a clock that only moves forward.
       expect(at(s)).toBeGreaterThanOrEqual(previous);
       previous = at(s);
-      expect(s.text.trimEnd().endsWith(FOOTER)).toBe(true);
+      expect(FOOTERS.some((footer) => s.text.trimEnd().endsWith(footer))).toBe(true);
       if ('mentions' in s) expect(s.mentions!.length).toBeGreaterThan(0);
     }
   });

@@ -39,7 +39,7 @@ describe('loadConfig: the school defaults', () => {
     expect(school.policy.inappropriate).toHaveLength(7);
     expect(school.policy.breachActions).toHaveLength(6);
     expect(school.policy.decider).toBe('the Principal');
-    expect(school.policy.reviewDate).toBe('January 2027');
+    expect(school.policy.reviewDate).toBe('2027-01-01');
     expect(templates.footer).toContain('{botName}');
   });
 

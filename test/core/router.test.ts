@@ -11,10 +11,11 @@ import { Speaker } from '../../src/core/speaker.js';
 const GROUP = '120363000000000001@g.us';
 const ADMIN = '447700900001@c.us';
 const PARENT = '447700900002@c.us';
+const OPERATOR = '447700900090@c.us';
 
 /** A router over the given features, with just enough services for a context; `said` holds what went out. */
 function routerWith(features: Feature[], group: Partial<GroupRecord> = {}) {
-  const { config, templates } = loadConfig({});
+  const { config, templates } = loadConfig({ BOT_OPERATOR: OPERATOR });
   const messages = new Messages(templates, config.school, config.bot.name);
   const said: Array<{ chat: string; text: string }> = [];
   const record: GroupRecord = { id: GROUP, name: 'Year 3', members: [], admins: [ADMIN], paused: false, welcome: null, approved: true, ...group };
@@ -107,6 +108,54 @@ describe('the router: one list of features', () => {
   it('refuses two features answering the same command', () => {
     const seen: string[] = [];
     expect(() => routerWith([command('rules', seen), command('rules', seen)])).toThrow('two features answer !rules');
+    // One for everywhere and one for groups overlap in groups.
+    expect(() => routerWith([command('rules', seen), command('rules', seen, { where: 'group' })])).toThrow(
+      'two features answer !rules in group chats',
+    );
+  });
+
+  it('lets one feature answer a name in groups and another in private chats, each in its own place', async () => {
+    const seen: string[] = [];
+    const inGroups: CommandFeature = { ...command('status', seen, { where: 'group' }), handle: async () => void seen.push('group status') };
+    const inPrivate: CommandFeature = { ...command('status', seen, { where: 'private' }), handle: async () => void seen.push('private status') };
+    const { message, said } = routerWith([inGroups, inPrivate]);
+    await message(PARENT, '!status');
+    await message(PARENT, '!status', PARENT);
+    expect(seen).toEqual(['group status', 'private status']);
+    expect(said).toEqual([]);
+  });
+
+  it('an operator-only command does not exist for anyone else: they get what they would get without it', async () => {
+    const seen: string[] = [];
+    const operatorOnly = { where: 'private', operatorOnly: true } as const;
+    const features = [
+      command('pause', seen, { where: 'group', adminOnly: true }),
+      { ...command('pause', seen, operatorOnly), handle: async () => void seen.push('operator pause') },
+      command('approve', seen, operatorOnly),
+    ];
+    const { message, said } = routerWith(features);
+    await message(OPERATOR, '!pause all', OPERATOR);
+    await message(OPERATOR, '!approve', OPERATOR);
+    expect(seen).toEqual(['operator pause', 'approve!']);
+    // Privately, a parent's !approve is an unknown command, word for word, and !pause is the group's command.
+    await message(PARENT, '!approve', PARENT);
+    await message(PARENT, '!approvf', PARENT);
+    await message(PARENT, '!pause all', PARENT);
+    expect(said.map((s) => s.text)).toEqual([
+      "I don't know !approve. Type !help to see what I can do.",
+      "I don't know !approvf. Type !help to see what I can do.",
+      '!pause works inside a group, not in a private chat.',
+    ]);
+    // In a group too a parent's !approve is unknown (answered privately), while the operator is
+    // told to send it privately.
+    said.length = 0;
+    await message(PARENT, '!approve');
+    await message(OPERATOR, '!approve');
+    expect(said).toEqual([
+      { chat: PARENT, text: "I don't know !approve. Type !help to see what I can do." },
+      { chat: OPERATOR, text: 'Please send !approve to me in a private chat.' },
+    ]);
+    expect(seen).toEqual(['operator pause', 'approve!']);
   });
 
   it('a feature that throws is logged with a code, never the error text, and the event goes no further', async () => {

@@ -2,13 +2,16 @@
 // Runs the Dockerfile's own steps without Docker (no engine runs on these machines): each stage in
 // a folder of its own standing for /app, COPY as cp, RUN and CMD as shell commands with the
 // Dockerfile's ENV. Then it starts the final stage's CMD, waits for the bot to say it is trying
-// WhatsApp, runs the HEALTHCHECK, stops the bot with SIGTERM and expects a clean exit.
+// WhatsApp, opens the status page through the link it printed (the port EXPOSE names, published
+// on loopback as `docker run -p 127.0.0.1:PORT:8080` would), runs the HEALTHCHECK, stops the bot
+// with SIGTERM and expects a clean exit.
 //
 //   node test/docker/run-dockerfile.mjs [--keep] [--apt] [--seconds 60]
 //
 // apt-get lines are skipped unless --apt is given: they need root and change the machine.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +49,37 @@ const stages = new Map();
 let stage;
 let healthcheck;
 let cmd;
+const exposed = [];
+
+/** A port nothing on this machine listens on now: the host side of the published port. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen({ host: '127.0.0.1', port: 0 }, () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The status page as a browser on the host sees it: nothing without the token; the printed link
+ * sets the cookie (and drops the token from the address), and the cookie opens the status.
+ */
+async function checkStatusPage(link) {
+  const address = new URL(link);
+  address.search = '';
+  const without = await fetch(address, { redirect: 'manual' });
+  if (without.status !== 401) throw new Error(`the status page answered ${without.status} without its token`);
+  const first = await fetch(link, { redirect: 'manual' });
+  const cookie = first.headers.get('set-cookie')?.split(';')[0];
+  if (first.status !== 303 || !cookie) throw new Error(`the status page's link answered ${first.status}, with no cookie`);
+  const status = await fetch(new URL('/status.json', address), { headers: { cookie } });
+  const page = await status.json();
+  if (status.status !== 200 || typeof page.whatsapp?.state !== 'string') throw new Error(`the status page's status answered ${status.status}`);
+  say(`status page: 401 without the token, 200 with it (WhatsApp ${page.whatsapp.state})`);
+}
 
 try {
   for (const { op, rest } of instructions(readFileSync(path.join(root, 'Dockerfile'), 'utf8'))) {
@@ -90,11 +124,24 @@ try {
       if (run.status !== 0) throw new Error(`RUN failed (${run.status}): ${command}`);
     } else if (op === 'HEALTHCHECK') healthcheck = execForm(rest.replace(/^.*?\bCMD\b/, ''));
     else if (op === 'CMD') cmd = execForm(rest);
+    else if (op === 'EXPOSE') {
+      exposed.push(...rest.split(/\s+/).map((p) => Number(p.replace(/\/tcp$/, ''))));
+      say(`EXPOSE ${rest}`);
+    }
     else say(`${op} ${rest} (Docker's concern)`);
   }
   if (!cmd) throw new Error('the Dockerfile has no CMD');
 
   const final = stage;
+  // The page must listen where a published port reaches it inside the container: every address, on the exposed port.
+  const pagePort = Number(final.env.CONSOLE_PORT ?? 8080);
+  if (final.env.CONSOLE_HOST !== '0.0.0.0') throw new Error('the final stage must set CONSOLE_HOST=0.0.0.0, or a published port cannot reach the page');
+  if (!exposed.includes(pagePort)) throw new Error(`the Dockerfile must EXPOSE the status page's port ${pagePort}`);
+  say(`EXPOSE ${pagePort}: the status page's port (CONSOLE_HOST=0.0.0.0 inside the container)`);
+  // No container here: 0.0.0.0 would be every network this machine is on, and the port may be taken
+  // by another run, so the page listens as -p 127.0.0.1:<free port>:${pagePort} makes it reachable.
+  final.env.CONSOLE_HOST = '127.0.0.1';
+  final.env.CONSOLE_PORT = String(await freePort());
   say(`CMD ${cmd} (up to ${seconds} s)`);
   const bot = spawn('bash', ['-c', `exec ${cmd}`], { cwd: final.dir, env: final.env });
   let output = '';
@@ -121,6 +168,9 @@ try {
     });
   });
   if (!reachedWhatsApp) throw new Error('the bot did not get as far as trying WhatsApp');
+  const link = /Status page \(and the QR code while linking\): (http:\/\/\S+)/.exec(output)?.[1];
+  if (!link) throw new Error('the bot did not print the status page\'s link');
+  await checkStatusPage(link);
 
   if (healthcheck) {
     const health = spawnSync('bash', ['-c', healthcheck], { cwd: final.dir, env: final.env, encoding: 'utf8' });

@@ -137,7 +137,7 @@ describe('groups approved without asking', () => {
 });
 
 describe('the operator\'s commands', () => {
-  it('only an operator may approve or leave, and only privately', async () => {
+  it('only an operator may approve or leave, and only privately; to anyone else they are unknown commands', async () => {
     const b = await linkedBot();
     await b.run(
       addedBy(STRANGER),
@@ -149,9 +149,9 @@ describe('the operator\'s commands', () => {
       privately(OPERATOR, '!approve'),
     );
     await b.settle();
-    expect(toPerson(b, PARENT)).toEqual([expect.stringMatching(/^Only the volunteer who runs me can use !approve/)]);
-    expect(toPerson(b, STRANGER)).toEqual([expect.stringMatching(/^Only the volunteer who runs me can use !approve/)]);
-    expect(toPerson(b, ADMIN)).toEqual([expect.stringMatching(/^Please send !leave to me in a private chat/)]);
+    expect(toPerson(b, PARENT)).toEqual([expect.stringMatching(/^I don't know !approve\. Type !help/)]);
+    expect(toPerson(b, STRANGER)).toEqual([expect.stringMatching(/^I don't know !approve\. Type !help/)]);
+    expect(toPerson(b, ADMIN)).toEqual([expect.stringMatching(/^I don't know !leave\. Type !help/)]);
     const operator = toPerson(b, OPERATOR);
     expect(operator[1]).toMatch(/^No group waiting for approval has the code ZZZZZZ/);
     expect(operator[2]).toContain(`${CODE}  Year 3 Parents (waiting for approval)`);

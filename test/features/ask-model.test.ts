@@ -196,9 +196,11 @@ describe('!ask with a language model', () => {
     for (const marker of STUB_MARKERS.filter((m) => m !== INJECTED)) expect(text).not.toContain(marker);
     expect(text).toContain(`| rude about a teacher. ${INJECTION}`);
 
-    // WhatsApp: the answer, the reporter's receipt and the admin's notice, all the bot's own words.
+    // WhatsApp: the answer, the private nudge to the flagged message's writer (it airs a grievance
+    // about a teacher), the reporter's receipt and the admin's notice, all the bot's own words.
     expect(bot.sends().map((s) => [s.chat, templateOf(s.text)])).toEqual([
       [GROUP, 'askAnswer'],
+      [AUTHOR, 'nudgeGrievance'],
       [PARENT, 'flagReceived'],
       [ADMIN, 'adminNotice'],
     ]);

@@ -59,7 +59,7 @@ describe('!privacy', () => {
     expect(text).toMatch(/not the school/);
     expect(text).toMatch(/on the volunteer's machine, readable by the bot only/);
     expect(text).toMatch(/Groups: each group's name, settings and its admins' numbers, and for members only a keyed fingerprint \(not your number\)/);
-    expect(text).toMatch(/Messages: not kept/);
+    expect(text).toMatch(/Messages: I read the text of each as it arrives .*in memory only: never kept or logged/);
     expect(text).toMatch(/A fingerprint of each \(not its text\) for 72 hours.*and of each message's id for 14 days/);
     expect(text).toMatch(/Reports .*: kept until delivered, then 30 days; one that could not be delivered, 90 days\. Seen by: the volunteer; the school, at school@imai\.org\.uk, which keeps its own copy; the group's admins hear that a report was made, not who made it unless you agree; nobody else\./);
     expect(text).toMatch(/Report history \(reference, times, delivery codes, no content\): 400 days/);

@@ -164,13 +164,17 @@ describe('a report the mail server refuses for good (554)', () => {
 });
 
 describe('who is not told', () => {
+  // A private nudge about airing a grievance (features/nudges.ts) comes when the message is posted,
+  // whoever reports it: it is about the message, not the report.
+  const aboutTheReport = (text: string) => !/^A quiet word, only to you/.test(text);
+
   it('an admin who wrote the flagged message gets no notice about it; the other admin does', async () => {
     const b = await bot();
     await b.run(group([ADMIN, ADMIN2]), posted('m1', FLAGGED, ADMIN2), flag(PARENT, 'm1'));
     await b.settle();
     const report = await onlyReport(b.storageDir);
     expect(report.messages[0]!.authorId).toBe(ADMIN2);
-    expect(toPerson(b, ADMIN2)).toEqual([]);
+    expect(toPerson(b, ADMIN2).filter(aboutTheReport)).toEqual([]);
     expect(adminNotices(b, ADMIN)).toEqual([expect.stringContaining(report.id)]);
   });
 
@@ -190,7 +194,7 @@ describe('who is not told', () => {
     // The other admin learns the name...
     expect(toPerson(b, ADMIN).at(-1)).toMatch(new RegExp(`^About report ${report.id}: Reported by Pat Reporter`));
     // ...but the person whose message was reported hears nothing, as when the reporter shares before the email goes.
-    expect(toPerson(b, ADMIN2)).toEqual([]);
+    expect(toPerson(b, ADMIN2).filter(aboutTheReport)).toEqual([]);
   });
 
   it('an admin who has left every group before the report went out gets no notice; the other admin still does', async () => {

@@ -34,7 +34,9 @@ export interface TestBot {
  * A bot on the simulated WhatsApp with its storage in a fresh temporary folder. `config` is
  * written as the BOT_CONFIG file, so overrides pass through the same loading as in real use.
  */
-export async function startBot(options: { config?: object; env?: Record<string, string>; storageDir?: string } = {}): Promise<TestBot> {
+export async function startBot(
+  options: { config?: object; env?: Record<string, string>; storageDir?: string; /** Simulated time at start; START unless given. */ start?: Date } = {},
+): Promise<TestBot> {
   const storageDir = options.storageDir ?? (await mkdtemp(path.join(tmpdir(), 'steward-test-')));
   const env: Record<string, string> = { BOT_STORAGE_DIR: storageDir, ...options.env };
   if (options.config) {
@@ -46,7 +48,7 @@ export async function startBot(options: { config?: object; env?: Record<string, 
   const out: OutputLine[] = [];
   let sim: Simulation;
   try {
-    sim = await createSimulation({ loaded: loadConfig(env), log, start: START, seed: 1, output: (line) => out.push(line) });
+    sim = await createSimulation({ loaded: loadConfig(env), log, start: options.start ?? START, seed: 1, output: (line) => out.push(line) });
   } catch (error) {
     await closeLogger(log);
     if (!options.storageDir) await rm(storageDir, { recursive: true, force: true });

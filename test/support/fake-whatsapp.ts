@@ -9,6 +9,8 @@ import type {
   GroupNotification,
   GroupNotificationTypes,
   GroupParticipant,
+  MembershipRequestActionOptions,
+  MembershipRequestActionResult,
   Message,
   MessageContent,
   MessageId,
@@ -187,6 +189,8 @@ export function fakeGroupChat(
     createdAt: new Date(Date.UTC(2025, 8, 1)),
     sendMessage: notCalled('GroupChat.sendMessage'),
     fetchMessages: notCalled('GroupChat.fetchMessages'),
+    approveGroupMembershipRequests: notCalled('GroupChat.approveGroupMembershipRequests'),
+    rejectGroupMembershipRequests: notCalled('GroupChat.rejectGroupMembershipRequests'),
   };
   return { ...base, ...rest, id: typeof id === 'string' ? contactId(id) : id } as GroupChat;
 }
@@ -384,6 +388,13 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
   emitGroupAdminChanged(notification: GroupNotification): void {
     this.emit('group_admin_changed', notification);
   }
+  /** Someone asks to join a group with "approve new participants" on; the request waits in `joinRequests`. */
+  emitGroupMembershipRequest(notification: GroupNotification): void {
+    const chat = notification.chatId;
+    const requesters = notification.recipientIds.length ? notification.recipientIds : [notification.author];
+    this.world.joinRequests.set(chat, [...new Set([...(this.world.joinRequests.get(chat) ?? []), ...requesters])]);
+    this.emit('group_membership_request', notification);
+  }
   emitDisconnected(reason: DisconnectReason): void {
     this.emit('disconnected', reason);
   }
@@ -433,6 +444,12 @@ export class FakeWhatsApp {
   readonly deletedForEveryone: string[] = [];
   /** Groups the bot left, in order. */
   readonly left: string[] = [];
+  /** Requests to join still pending, by group: what WhatsApp lists under "pending participants". */
+  readonly joinRequests = new Map<string, string[]>();
+  /** Every approveGroupMembershipRequests call, with the options exactly as the bot passed them. */
+  readonly approvalCalls: Array<{ group: string; options: MembershipRequestActionOptions }> = [];
+  /** Who was let in by an approval, in order. */
+  readonly approved: string[] = [];
   /** The labels of the attachments downloaded, in order: what the bot fetched, and so what it did not. */
   readonly downloads: string[] = [];
 
@@ -467,9 +484,28 @@ export class FakeWhatsApp {
       participants: members.map((m) => participant(m, admins.includes(m) ? 'admin' : 'member')),
       isReadOnly: options.announce ?? false,
       leave: async () => void this.left.push(id),
+      approveGroupMembershipRequests: async (actionOptions) => this.approve(id, actionOptions),
     });
     this.chats.set(id, chat);
     return chat;
+  }
+
+  /**
+   * As whatsapp-web.js 1.34.7 does: named requesters each get a result (an error 404 for one with
+   * no pending request); no ids at all approve every pending request of the group.
+   */
+  private approve(group: string, options: MembershipRequestActionOptions): MembershipRequestActionResult[] {
+    this.approvalCalls.push({ group, options: structuredClone(options) });
+    const pending = this.joinRequests.get(group) ?? [];
+    const named = options.requesterIds === null || options.requesterIds === undefined ? [] : [options.requesterIds].flat();
+    const targets = named.length ? named : [...pending];
+    const results = targets.map((requesterId): MembershipRequestActionResult => {
+      if (!pending.includes(requesterId)) return { requesterId, error: 404, message: 'ParticipantRequestNotFoundError' };
+      this.approved.push(requesterId);
+      return { requesterId, message: 'Approved successfully' };
+    });
+    this.joinRequests.set(group, pending.filter((p) => !this.approved.includes(p)));
+    return results;
   }
 
   /** Keeps a posted message so that it can be found, deleted for everyone, and seen to be. */

@@ -132,6 +132,7 @@ async function open(wa: FakeWhatsApp, storageDir: string, startAt: Date, options
     chats: {
       deleteForEveryone: (chat, id) => transport!.deleteForEveryone(chat, id),
       leaveGroup: (chat) => transport!.leaveGroup(chat),
+      approveJoinRequests: (chat, requesters) => transport!.approveJoinRequests(chat, requesters),
       sendTrouble: () => transport!.sendTrouble(),
     },
   });
