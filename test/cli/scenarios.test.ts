@@ -435,6 +435,21 @@ const expectations: Record<string, (sends: SendLine[], run: Run) => void> = {
     expect(privately).toMatchObject({ chat: person(2), text: urdu('rules') });
   },
 
+  'language-arabic.jsonl'(sends) {
+    // The class rep (001, admin) switches the group to Arabic; a newcomer (006) is welcomed in it.
+    const [set, welcome] = sends;
+    expect(sends).toHaveLength(2);
+    expect(set!.chat).toBe(GROUP);
+    expect(welcome!.chat).toBe(GROUP);
+    expect(welcome!.mentions).toEqual([person(6)]);
+    // Right to left: the mention, the school's address and the footer's identity read correctly.
+    expect(welcome!.text).toMatch(/^مرحبًا \u2066@447700900006\u2069 👋/);
+    expect(welcome!.text).toContain(`${LRI}${SCHOOL_EMAIL}${PDI}`);
+    expect(withoutIsolates(welcome!.text)).toContain(SCHOOL_EMAIL);
+    expect(welcome!.text).toContain(languages.courtesyNote('ar'));
+    expect(welcome!.text.endsWith(languages.footerIn('ar'))).toBe(true);
+  },
+
   'language-two.jsonl'(sends) {
     // The class rep chooses English and Urdu; each message then carries both, English first.
     expect(sends).toHaveLength(2);
