@@ -139,11 +139,15 @@ export function nudgeScore(text: string): number {
 }
 
 /**
- * The score from which a message that passes the gate is nudged about. Chosen with the training
- * settings by cross-validation on the tune part (see test/support/train-nudges.ts): high, because a
- * nudge nobody deserved costs more than one not sent.
+ * The score from which a message that passes the gate is nudged about, and the higher one from
+ * which the score alone decides (as URGENT does in core/triage.ts): the gate's word lists cannot
+ * name every way a grievance is put, but words the score weighs heavily can. Chosen with the
+ * training settings by training on one training part and measuring on the other, both ways (see
+ * test/support/train-nudges.ts): precision first, because a nudge nobody deserved costs more than
+ * one not sent.
  */
-export const NUDGE_THRESHOLD = 0.6;
+export const NUDGE_THRESHOLD = 0.4;
+export const NUDGE_ALONE_THRESHOLD = 0.7;
 
 export type NudgeKind = 'grievance' | 'bullying';
 
@@ -161,17 +165,21 @@ function mostlyWords(text: string): boolean {
 }
 
 /**
- * Whether this message gets its author a private nudge, and which: the gate and the score must
- * agree, or it is no (when unsure, say nothing). Bullying told of the writer's own child, or by
+ * Whether this message gets its author a private nudge, and which: a high score, or the gate and a
+ * lower score agreeing; otherwise no (when unsure, say nothing). Bullying told of the writer's own child, or by
  * children named as doing it, gets the note on reporting bullying; anything else the one on
  * grievances.
  */
 export function nudgeVerdict(text: string): NudgeKind | undefined {
   if (text.length > MAX_NUDGED_LENGTH || !mostlyWords(text)) return undefined;
   const features = nudgeFeatures(text);
-  if (!passesGate(features) || wordScore(model, features) < NUDGE_THRESHOLD) return undefined;
+  const score = wordScore(model, features);
+  if (score < NUDGE_ALONE_THRESHOLD && !(passesGate(features) && score >= NUDGE_THRESHOLD)) return undefined;
   const bullying = features.includes('@bully-unreported') && (features.includes('@own') || features.includes('@agents'));
-  return bullying ? 'bullying' : 'grievance';
+  if (bullying) return 'bullying';
+  // An adult hurting a child is a disclosure for the school at once, not a grievance to be talked
+  // out of the group: that note's tone would be wrong.
+  return features.includes('@adultHarm') ? undefined : 'grievance';
 }
 
 export function deservesNudge(text: string): boolean {

@@ -22,6 +22,7 @@ export const STAFF = list(`
 /** A parent, named or described ("Zara's mum", "the dad in the white Range Rover", "some mums"). */
 export const PARENT = list(`
   mums? | moms? | mummy | dads? | parents? | mothers? | fathers? | wife | husband | baji | ammi | abbu
+  family | families | aunty | auntie | bhai | bhabhi | some of you | you lot
 `);
 
 /** A child, in the words for one ("the boy with the red bag", "that kid", "some lad"). */
@@ -97,7 +98,12 @@ export const JUDGEMENT = list(`
   badly behaved | bad behaviour | no discipline | no boundaries | let (him|her|them) do whatever | run(s|ning)? riot | out of hand
   let (us|them|the kids|my \\w+) down | fail(ed|ing) (my|our|the kids|the children) | disgraceful | outrageous | scandalous
   not good enough | unfair | how hard is it | never seems | try parenting | blaming | blames everyone | teachers pet
-  badtameez(i)? | batameez | tameez nahi | burai | shararti | gussa | bura | buri | ganda | gande | gaali | gaaliyan
+  disruptive | disrupts | wrecking | wrecks | bad apple | sore loser | bossing | filthy mouth | foul mouth | (hes|shes|is|are) trouble
+  steals | spits | (hes|shes|theyre|is|are) a bad | copy and paste | (her|his|their) phone (half|all|the whole) | only likes | plays favourites
+  cringe | real mature | so mature | very mature | unreal | nobody asked | no one asked | make it make sense | funny that | some role model
+  vendetta | deserve(s)? better | getting old | in (her|his|their) place | look at your own | proud of your | the audacity | the cheek
+  says it all | speaks volumes | not a good look | embarrassment | embarrassing | shame on | poor kid | poor child | i feel sorry for (his|her|their)
+  badtameez(i)? | batameez | had hoti | sharam aani | ajeeb | bekaar | faltu | tameez nahi | burai | shararti | gussa | bura | buri | ganda | gande | gaali | gaaliyan
   chilla(ti|ta|te) | jhoot(a|i)? | chor | nikamm(a|i) | pagal | besharam | sharam nahi | kuch nahi (parhata|parhati|sikhaya|karti|karta)
   samajh nahi | sudharte | bigra | bigri | zaleel | parwah nahi | be ?parwah | jawab nahi | kaam k(a|e|i) nahi | harkat(ein|en)? | bina wajah | na ?insafi | doosron ki (baatein|burai)
 `);

@@ -109,8 +109,8 @@ else {
 }
 // The parents' other languages: concern questions recognised with every messages file's
 // `_understand` words, as the app does (all languages on every message), on each language's
-// labelled set: the part the words were tuned on and the held-out part written blind and never
-// tuned on; and `!ask` retrieval over each language's courtesy translation of the policy.
+// labelled set: the parts the words were tuned on (tune, and second: the first held-out set, spent)
+// and the held-out part written blind and never tuned on; and `!ask` retrieval over each language's courtesy translation of the policy.
 const languageFiles = ['ur', 'ar', 'bn', 'so'];
 const understandingFile = path.join(DIST, 'features', 'concern-words.js');
 if (!existsSync(understandingFile)) classifier.languagesNote = 'no per-language matcher in this build (dist/features/concern-words.js)';
@@ -125,7 +125,7 @@ else {
   const languages = {};
   for (const code of languageFiles) {
     const parts = {};
-    for (const part of ['tune', 'held-out']) {
+    for (const part of ['tune', 'second', 'held-out']) {
       const file = path.join(ROOT, 'test', 'data', `concern-${code}-${part}.jsonl`);
       if (!existsSync(file)) {
         parts[part] = null;
@@ -160,14 +160,14 @@ else {
   const { rm } = await import('node:fs/promises');
   await rm(storage, { recursive: true, force: true });
 }
-// The private nudges (grievances and bullying aired in a group): the part the word lists were
+// The private nudges (grievances and bullying aired in a group): the two parts the word lists were
 // written and the score trained on, and the held-out part written blind and never read while working.
 const nudgeFile = path.join(DIST, 'features', 'nudge-score.js');
 if (!existsSync(nudgeFile)) classifier.nudgesNote = 'no nudge score in this build (dist/features/nudge-score.js)';
 else {
   const { deservesNudge } = await dist('features/nudge-score.js');
   const nudges = {};
-  for (const part of ['tune', 'held-out']) {
+  for (const part of ['tune', 'second', 'held-out']) {
     const file = path.join(ROOT, 'test', 'data', `nudge-${part}.jsonl`);
     if (!existsSync(file)) {
       nudges[part] = null;

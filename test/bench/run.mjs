@@ -114,11 +114,11 @@ const urgent = (part) => `precision ${part.precision}, recall ${part.recall} (${
 const part = (name) => (classifier.safeguarding[name] ? urgent(classifier.safeguarding[name]) : `n/a (test/data/safeguarding-${name}.jsonl not written)`);
 lines.push(`  safeguarding (URGENT) triage: trained on: tune ${part('tune')}, fresh ${part('fresh')}, second ${part('second')}, third ${part('third')}, fourth ${part('fourth')}; held out, never trained on: ${part('held-out')}`);
 const nudgePart = (name) => (classifier.nudges?.[name] ? `precision ${classifier.nudges[name].precision}, recall ${classifier.nudges[name].recall} (${classifier.nudges[name].nudges} of ${classifier.nudges[name].samples})` : 'n/a');
-lines.push(classifier.nudges ? `  private nudges: held out, never read or trained on: ${nudgePart('held-out')}; trained on: tune ${nudgePart('tune')}` : `  private nudges: n/a (${classifier.nudgesNote})`);
+lines.push(classifier.nudges ? `  private nudges: held out, never read or trained on: ${nudgePart('held-out')}; trained on: tune ${nudgePart('tune')}, second ${nudgePart('second')}` : `  private nudges: n/a (${classifier.nudgesNote})`);
 const pr = (part) => (part ? `precision ${part.precision}, recall ${part.recall} (${part.concerns} of ${part.samples})` : 'n/a');
 for (const [code, parts] of Object.entries(classifier.languages ?? {})) {
   const ask = classifier.askLanguages?.[code];
-  lines.push(`  concern questions in ${code}: held out, never tuned on: ${pr(parts['held-out'])}; tuned on: ${pr(parts.tune)}` +
+  lines.push(`  concern questions in ${code}: held out, never tuned on: ${pr(parts['held-out'])}; tuned on: tune ${pr(parts.tune)}, second ${pr(parts.second)}` +
     (ask ? `; !ask top-1 ${ask.top1}, top-3 ${ask.top3} (${ask.questions})` : ''));
 }
 if (classifier.languagesNote) lines.push(`  other languages: n/a (${classifier.languagesNote})`);

@@ -318,8 +318,14 @@ const expectations: Record<string, (sends: SendLine[], run: Run) => void> = {
     }
     expect(at(to(sends, second)[0]!)).toBeGreaterThanOrEqual(START_MS + 65_000);
     expect(at(to(sends, third)[0]!)).toBeGreaterThanOrEqual(START_MS + 95_000);
-    // The author hears nothing; the admin one notice, naming no one.
-    expect(to(sends, person(6))).toEqual([]);
+    // The author hears nothing of the report: only the private nudge their message earned when it
+    // was posted, before anyone flagged it, the same whether or not anyone does. The admin gets one
+    // notice, naming no one.
+    const toAuthor = to(sends, person(6));
+    expect(toAuthor).toHaveLength(1);
+    expect(toAuthor[0]!.text).toMatch(/^A quiet word, only to you/);
+    expect(at(toAuthor[0]!)).toBe(START_MS);
+    expect(toAuthor[0]!.text).not.toContain(reference);
     const notices = to(sends, person(1));
     expect(notices).toHaveLength(1);
     expect(notices[0]!.text).toContain(reference);

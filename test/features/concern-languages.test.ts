@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -41,48 +41,59 @@ function score(rows: Labelled[]): { precision: number; recall: number; wrong: st
   return { precision: tp + fp ? tp / (tp + fp) : 0, recall: tp + fn ? tp / (tp + fn) : 0, wrong };
 }
 
-describe('concern questions in the parents\' languages: the part the words were tuned on', () => {
-  it.each(LANGUAGES)('%s: 40 concern phrasings and 60 chatter lines, each in its language', (code) => {
-    const rows = labelled(`concern-${code}-tune.jsonl`);
+const TUNED_ON = ['tune', 'second'] as const;
+
+describe('concern questions in the parents\' languages: the parts the words were tuned on', () => {
+  // "second" was the first blind held-out set (ur recall 0.825, ar 0.625, bn 0.625, so 0.800); spent, it is tuned on now.
+  it.each(LANGUAGES.flatMap((code) => TUNED_ON.map((part) => [code, part] as const)))('%s %s: 40 concern phrasings and 60 chatter lines, each in its language', (code, part) => {
+    const rows = labelled(`concern-${code}-${part}.jsonl`);
     expect(rows.filter((r) => r.concern)).toHaveLength(40);
     expect(rows.filter((r) => !r.concern)).toHaveLength(60);
     expect(rows.every((r) => r.language === code)).toBe(true);
   });
 
-  // Measured 1.000 / 1.000 in every language; the floors leave one slip for a word list edited later.
-  it.each(LANGUAGES)('%s: precision 1 and recall >= 0.97 on the tune part', (code) => {
-    const result = score(labelled(`concern-${code}-tune.jsonl`));
-    if (result.wrong.length) console.log(`${code} tune:\n  ${result.wrong.join('\n  ')}`);
+  // Measured 1.000 precision on both parts; recall 1.000 on tune, and on second 1.000 (ar, so) and 0.975
+  // (ur, bn: one Roman line each whose only asking is English "how do I"). The floors leave one slip.
+  it.each(LANGUAGES.flatMap((code) => TUNED_ON.map((part) => [code, part] as const)))('%s %s: precision 1 and recall >= 0.95', (code, part) => {
+    const result = score(labelled(`concern-${code}-${part}.jsonl`));
+    if (result.wrong.length) console.log(`${code} ${part}:\n  ${result.wrong.join('\n  ')}`);
     expect(result.precision).toBe(1);
-    expect(result.recall).toBeGreaterThanOrEqual(0.97);
+    expect(result.recall).toBeGreaterThanOrEqual(0.95);
   });
 });
 
 describe('concern questions in the parents\' languages: the held-out part, never tuned on', () => {
-  // Written blind with the tune part, before any word was chosen, and run once, at the end:
-  //   ur precision 1.000, recall 0.825 (33 of 40); ar 1.000, 0.625 (25 of 40);
-  //   bn 1.000, 0.625 (25 of 40);                    so 1.000, 0.800 (32 of 40); no chatter answered.
-  // The goal is recall >= 0.9 and precision >= 0.98 in each language: precision meets it, recall
-  // does not. These floors are the measured figures less rounding, so a change that loses ground
-  // fails; raise them as the word lists learn (from new tune phrasings, never from these).
+  // Written blind, after the tune and second parts were tuned on; the words never saw it.
+  // The goal is recall >= 0.9 and precision >= 0.98 in each language.
+  // Measured once, on 2026-12-01: precision 1.000 in each; recall ur 0.675, ar 0.750, bn 0.725,
+  // so 0.675, short of the goal. The floors are those figures less rounding, so a change that loses
+  // ground fails. (The first blind part, since tuned on as `-second`, had measured recall ur 0.825,
+  // ar 0.625, bn 0.625, so 0.800.)
   const FLOORS: Record<(typeof LANGUAGES)[number], { precision: number; recall: number }> = {
-    ur: { precision: 0.99, recall: 0.82 },
-    ar: { precision: 0.99, recall: 0.62 },
-    bn: { precision: 0.99, recall: 0.62 },
-    so: { precision: 0.99, recall: 0.8 },
+    ur: { precision: 0.99, recall: 0.67 },
+    ar: { precision: 0.99, recall: 0.74 },
+    bn: { precision: 0.99, recall: 0.72 },
+    so: { precision: 0.99, recall: 0.67 },
   };
+  const heldOut = (code: string) => fileURLToPath(new URL(`../data/concern-${code}-held-out.jsonl`, import.meta.url));
+  const written = LANGUAGES.filter((code) => existsSync(heldOut(code)));
+  const unwritten = LANGUAGES.filter((code) => !written.includes(code));
 
-  it.each(LANGUAGES)('%s: 40 concern phrasings and 60 chatter lines', (code) => {
-    const rows = labelled(`concern-${code}-held-out.jsonl`);
-    expect([rows.filter((r) => r.concern).length, rows.filter((r) => !r.concern).length]).toEqual([40, 60]);
-  });
+  if (unwritten.length) it.skip.each(unwritten)('%s: no held-out part written yet', () => {});
+  if (written.length) {
+    it.each(written)('%s: 40 concern phrasings and 60 chatter lines', (code) => {
+      const rows = labelled(`concern-${code}-held-out.jsonl`);
+      expect([rows.filter((r) => r.concern).length, rows.filter((r) => !r.concern).length]).toEqual([40, 60]);
+    });
 
-  it.each(LANGUAGES)('%s: precision and recall no lower than measured', (code) => {
-    // The rows are not printed: looking at them would be tuning on them.
-    const { precision, recall } = score(labelled(`concern-${code}-held-out.jsonl`));
-    expect(precision).toBeGreaterThanOrEqual(FLOORS[code].precision);
-    expect(recall).toBeGreaterThanOrEqual(FLOORS[code].recall);
-  });
+    it.each(written)('%s: precision and recall no lower than measured', (code) => {
+      // The rows are not printed: looking at them would be tuning on them.
+      const { precision, recall } = score(labelled(`concern-${code}-held-out.jsonl`));
+      console.log(`${code} held-out part: precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}`);
+      expect(precision).toBeGreaterThanOrEqual(FLOORS[code].precision);
+      expect(recall).toBeGreaterThanOrEqual(FLOORS[code].recall);
+    });
+  }
 });
 
 describe('concern questions in the parents\' languages: named examples', () => {
