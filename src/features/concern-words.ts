@@ -18,7 +18,8 @@
 import type { LanguageFile } from '../config/templates.js';
 import type { ConcernMatch } from './concern-matcher.js';
 import { detectLanguage } from '../core/language.js';
-import { foldWords, WordIndex } from './language-words.js';
+import { CONCERN_SCORE, concernScore, LISTS_OVERRULED_BELOW } from './concern-score.js';
+import { foldWords, LanguageWords, WordIndex } from './language-words.js';
 
 /** The lists of a language's `_understand.concern`, in the order each language's lists sit in the index. */
 const LISTS = ['asking', 'topic', 'problem', 'school', 'whom', 'reach', 'direct', 'not'] as const;
@@ -35,7 +36,12 @@ export interface ConcernLanguage {
 export interface ConcernLanguages {
   languages: readonly ConcernLanguage[];
   index: WordIndex;
+  /** Which language a message is written in, Roman Urdu and Somali included: where the score applies. */
+  words: LanguageWords;
 }
+
+/** The languages the learnt score (concern-score.ts) was trained on; English never reaches it. */
+const SCORED = new Set(['ur', 'ar', 'bn', 'so']);
 
 /** The concern words of every messages file that has them, in the files' order (English first). */
 export function concernLanguages(files: readonly LanguageFile[]): ConcernLanguages {
@@ -47,7 +53,7 @@ export function concernLanguages(files: readonly LanguageFile[]): ConcernLanguag
     languages.push({ code: file.code, first: lists.length });
     for (const name of LISTS) lists.push(words[name]);
   }
-  return { languages, index: new WordIndex(lists) };
+  return { languages, index: new WordIndex(lists), words: new LanguageWords(files) };
 }
 
 /** What was understood: whether it asks how to raise a concern, and in which language it asked. */
@@ -57,6 +63,10 @@ export interface Understood {
   language: string | undefined;
   /** Short signal names (`ur:asking`, `so:direct`), never the message's words. */
   reasons: string[];
+  /** What the English matcher and the word lists said, before the score had its say. */
+  listsSaid: boolean;
+  /** The learnt score, when the message is in one of the languages it was trained on (or the lists fired). */
+  score?: number;
 }
 
 /** "Kis se ... baat karun", "لمين ... احكي", "yaan la hadlaa": to whom, near speaking or telling. */
@@ -96,22 +106,51 @@ function heardIn(
   return { fires: concern && (asking || englishAsking), own: concern && asking, reasons };
 }
 
+/** The learnt score and its two thresholds (see concern-score.ts); the trainer tries others. */
+export interface Scoring {
+  scoreOf: (text: string) => number;
+  /** From this score, a concern on the score alone. */
+  alone: number;
+  /** Below this score, the word lists' match is not believed. */
+  overruledBelow: number;
+}
+
+const SHIPPED_SCORING: Scoring = { scoreOf: concernScore, alone: CONCERN_SCORE, overruledBelow: LISTS_OVERRULED_BELOW };
+
 /**
  * The English matcher's verdict and every language's, together. `english` is matchConcern's
  * answer for the same text (the caller has it already). The language it was asked in is the one
  * whose own words asked it ("kivabe", "kis se"), else the one core/language.ts says it is written
- * in. Never throws: a message that breaks a list is English's verdict alone.
+ * in. A message written in Urdu, Arabic, Bengali or Somali also gets the learnt score
+ * (concern-score.ts, `scoring`), which reaches wording the lists never saw and overrules their
+ * match on chatter. Never throws: a message that breaks a list is English's verdict alone.
  */
-export function understandConcern(text: string, every: ConcernLanguages, english: ConcernMatch): Understood {
+export function understandConcern(
+  text: string,
+  every: ConcernLanguages,
+  english: ConcernMatch,
+  scoring: Scoring = SHIPPED_SCORING,
+): Understood {
+  const { scoreOf, alone, overruledBelow } = scoring;
   const { languages, index } = every;
   const writtenIn = () => (typeof text === 'string' ? detectLanguage(text) : undefined);
-  if (!languages.length) return { isConcern: english.isConcern, language: english.isConcern ? writtenIn() : undefined, reasons: english.reasons };
+  const englishOnly = (reasons: string[]) => ({
+    isConcern: english.isConcern,
+    language: english.isConcern ? writtenIn() : undefined,
+    reasons,
+    listsSaid: english.isConcern,
+  });
+  if (!languages.length) return englishOnly(english.reasons);
   try {
     const reasons = [...english.reasons];
     // The English matcher's negative contexts (a joke, a report card, fundraising) hold in any language.
     const negative = english.reasons.some((r) => r.startsWith('negative:'));
     const englishAsking = english.reasons.includes('channel:who-where');
     let heard = false;
+    let routed = false;
+    // A list's `not` phrase (a tutor, someone else's complaint) silences the score too: it names
+    // chatter the score may never have seen.
+    let vetoed = false;
     const askedIn: string[] = [];
     if (!negative) {
       const found = index.scan(foldWords(text));
@@ -121,14 +160,29 @@ export function understandConcern(text: string, every: ConcernLanguages, english
         const verdict = heardIn(language, found, englishAsking);
         reasons.push(...verdict.reasons);
         heard ||= verdict.fires;
+        routed ||= SCORED.has(language.code);
+        vetoed ||= verdict.reasons.includes(`${language.code}:not`);
         if (verdict.own) askedIn.push(language.code);
       }
     }
-    const isConcern = english.isConcern || heard;
-    if (!isConcern) return { isConcern, language: undefined, reasons };
+    const listsSaid = english.isConcern || heard;
+    // English is the English matcher's alone: the score only weighs a message written in one of
+    // its languages, or one the lists already took for one (Roman Urdu with an English "who do I").
+    const scoredIn = negative || vetoed || english.isConcern ? undefined : every.words.languageOf(text);
+    const scored = scoredIn !== undefined && SCORED.has(scoredIn);
+    const score = scored || (heard && routed && !english.isConcern) ? scoreOf(text) : undefined;
+    // As URGENT (core/triage.ts): the score alone when it is sure, the lists unless the score finds
+    // the words plainly chatter. Precision first: a message the score alone calls must be in a scored language.
+    const isConcern =
+      english.isConcern ||
+      (score !== undefined && ((scored && score >= alone) || (heard && score >= overruledBelow))) ||
+      (heard && score === undefined);
+    if (scored && score !== undefined && score >= alone) reasons.push('score');
+    if (!isConcern) return { isConcern, language: undefined, reasons, listsSaid, score };
     const written = writtenIn();
-    return { isConcern, language: written && askedIn.includes(written) ? written : askedIn[0] ?? written, reasons };
+    const language = written && askedIn.includes(written) ? written : askedIn[0] ?? (scored ? scoredIn : written);
+    return { isConcern, language, reasons, listsSaid, score };
   } catch {
-    return { isConcern: english.isConcern, language: undefined, reasons: [...english.reasons, 'error'] };
+    return englishOnly([...english.reasons, 'error']);
   }
 }

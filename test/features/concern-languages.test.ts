@@ -8,6 +8,8 @@ import { ConfigError, loadConfig, projectRoot } from '../../src/config/load.js';
 import { matchConcern } from '../../src/features/concern-matcher.js';
 import { concernLanguages, understandConcern } from '../../src/features/concern-words.js';
 import { foldWords, LanguageWords, PhraseList } from '../../src/features/language-words.js';
+import { CONCERN_BIAS, CONCERN_WEIGHTS } from '../../src/features/concern-weights.js';
+import { concernSamplesOf, trainConcerns, TRAINING_PARTS } from '../support/train-concerns.js';
 
 // The shipped messages files, as the bot loads them at start.
 const loaded = loadConfig({});
@@ -41,39 +43,48 @@ function score(rows: Labelled[]): { precision: number; recall: number; wrong: st
   return { precision: tp + fp ? tp / (tp + fp) : 0, recall: tp + fn ? tp / (tp + fn) : 0, wrong };
 }
 
-const TUNED_ON = ['tune', 'second'] as const;
+describe('concern questions in the parents\' languages: the parts the words were tuned on and the score trained on', () => {
+  // "second" and "third" were each a blind held-out part (measured once: second recall ur 0.825,
+  // ar 0.625, bn 0.625, so 0.800; third ur 0.675, ar 0.750, bn 0.725, so 0.675, precision 1 in
+  // each), spent, then tuned and trained on. Trained on two parts and measured on the third, for each
+  // part, lists and score together gave: ur precision 0.991 recall 0.942, ar 1.000/0.958, bn
+  // 1.000/0.933, so 0.991/0.967 (see test/support/train-concerns.ts).
+  const parts = LANGUAGES.flatMap((code) => TRAINING_PARTS.map((part) => [code, part] as const));
 
-describe('concern questions in the parents\' languages: the parts the words were tuned on', () => {
-  // "second" was the first blind held-out set (ur recall 0.825, ar 0.625, bn 0.625, so 0.800); spent, it is tuned on now.
-  it.each(LANGUAGES.flatMap((code) => TUNED_ON.map((part) => [code, part] as const)))('%s %s: 40 concern phrasings and 60 chatter lines, each in its language', (code, part) => {
+  it.each(parts)('%s %s: 40 concern phrasings and 60 chatter lines, each in its language', (code, part) => {
     const rows = labelled(`concern-${code}-${part}.jsonl`);
     expect(rows.filter((r) => r.concern)).toHaveLength(40);
     expect(rows.filter((r) => !r.concern)).toHaveLength(60);
     expect(rows.every((r) => r.language === code)).toBe(true);
   });
 
-  // Measured 1.000 precision on both parts; recall 1.000 on tune, and on second 1.000 (ar, so) and 0.975
-  // (ur, bn: one Roman line each whose only asking is English "how do I"). The floors leave one slip.
-  it.each(LANGUAGES.flatMap((code) => TUNED_ON.map((part) => [code, part] as const)))('%s %s: precision 1 and recall >= 0.95', (code, part) => {
+  it.each(parts)('%s %s: precision 1 and recall >= 0.975', (code, part) => {
     const result = score(labelled(`concern-${code}-${part}.jsonl`));
     if (result.wrong.length) console.log(`${code} ${part}:\n  ${result.wrong.join('\n  ')}`);
     expect(result.precision).toBe(1);
-    expect(result.recall).toBeGreaterThanOrEqual(0.95);
+    expect(result.recall).toBeGreaterThanOrEqual(0.975);
+  });
+
+  it('scores with exactly the weights that training on those parts gives (none edited by hand)', () => {
+    const model = trainConcerns(concernSamplesOf(TRAINING_PARTS));
+    expect(model.bias).toBe(CONCERN_BIAS);
+    expect(model.weights).toEqual(CONCERN_WEIGHTS);
   });
 });
 
-describe('concern questions in the parents\' languages: the held-out part, never tuned on', () => {
-  // Written blind, after the tune and second parts were tuned on; the words never saw it.
-  // The goal is recall >= 0.9 and precision >= 0.98 in each language.
-  // Measured once, on 2026-12-01: precision 1.000 in each; recall ur 0.675, ar 0.750, bn 0.725,
-  // so 0.675, short of the goal. The floors are those figures less rounding, so a change that loses
-  // ground fails. (The first blind part, since tuned on as `-second`, had measured recall ur 0.825,
-  // ar 0.625, bn 0.625, so 0.800.)
+describe('concern questions in the parents\' languages: the held-out part, never tuned or trained on', () => {
+  // Written blind, after the tune, second and third parts were tuned and trained on; neither the
+  // words nor the score ever saw it. The goal is recall >= 0.9 and precision >= 0.98 in each language.
+  // Measured once, on 2026-12-01, with the word lists and the learnt score: precision ur 0.927,
+  // ar 1.000, bn 0.974, so 0.907; recall ur 0.950, ar 0.875, bn 0.925, so 0.975. Precision is
+  // short of the goal in three languages (chatter answered), recall in Arabic. The floors are those
+  // figures less rounding, so a change that loses ground fails. (Earlier blind parts, since trained
+  // on: with the word lists alone, precision 1.000 and recall 0.625-0.825.)
   const FLOORS: Record<(typeof LANGUAGES)[number], { precision: number; recall: number }> = {
-    ur: { precision: 0.99, recall: 0.67 },
-    ar: { precision: 0.99, recall: 0.74 },
-    bn: { precision: 0.99, recall: 0.72 },
-    so: { precision: 0.99, recall: 0.67 },
+    ur: { precision: 0.92, recall: 0.95 },
+    ar: { precision: 0.99, recall: 0.87 },
+    bn: { precision: 0.97, recall: 0.92 },
+    so: { precision: 0.9, recall: 0.97 },
   };
   const heldOut = (code: string) => fileURLToPath(new URL(`../data/concern-${code}-held-out.jsonl`, import.meta.url));
   const written = LANGUAGES.filter((code) => existsSync(heldOut(code)));
@@ -139,6 +150,16 @@ describe('concern questions in the parents\' languages: named examples', () => {
     expect(changed).toEqual([]);
     const elsewhere = english.filter((text) => understand(text).isConcern && understand(text).language !== undefined);
     expect(elsewhere).toEqual([]);
+    // The learnt score never weighs English: it was trained on the four languages only.
+    expect(english.filter((text) => understand(text).score !== undefined)).toEqual([]);
+  });
+
+  it('gives the score its say only on a message written in one of the four languages', () => {
+    expect(understand('Where do I pick up the uniform order form?').score).toBeUndefined();
+    const urdu = understand('سکول میں شکایت کیسے درج کروائیں؟');
+    expect(urdu.score).toBeGreaterThan(0.9);
+    expect(urdu).toMatchObject({ isConcern: true, language: 'ur' });
+    expect(understand('کل سکول میں چھٹی ہے؟').score).toBeLessThan(0.5);
   });
 
   it('explains itself with signal names, never the message\'s words', () => {
