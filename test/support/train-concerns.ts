@@ -21,17 +21,19 @@ export interface ConcernSample { text: string; concern: boolean; language: strin
 export const CONCERN_LANGUAGES = ['ur', 'ar', 'bn', 'so'] as const;
 
 /**
- * tune: written blind, then the word lists were built on it; second and third: each written blind
- * as a held-out part, measured once, then spent on tuning and training.
+ * tune: written blind, then the word lists were built on it; second, third and fourth: each written
+ * blind as a held-out part, measured once, then spent on tuning and training. negatives: chatter
+ * only, written to look like a concern question (the school, the office, the head, a problem, a
+ * complaint) without asking how to raise one: the fourth part showed the score alone answering such lines.
  */
-export const TRAINING_PARTS = ['tune', 'second', 'third'] as const;
+export const TRAINING_PARTS = ['tune', 'second', 'third', 'fourth', 'negatives'] as const;
 
-// Chosen with --choose (each part left out in turn), with the thresholds: precision >= 0.98 in every
-// language first, then the most recall. Measured, summed over the three left-out parts: ur precision
-// 0.991 recall 0.942, ar 1.000/0.958, bn 1.000/0.933, so 0.991/0.967 (the lists alone: precision 1,
-// recall 0.675-0.75 on a part they had not been tuned on). Keeping pieces seen once measured the
-// same and made the weights file three times the size.
-export const SETTINGS: TrainingSettings = { minSamples: 2, l2: 1e-3, rate: 0.1, epochs: 20, seed: 1 };
+// Chosen with --choose (each of the five parts left out in turn), with the thresholds: no chatter
+// line answered on any left-out part first, then the most recall. Summed over the left-out parts: ur
+// precision 0.993 recall 0.906, ar 1.000/0.919, bn 1.000/0.912, so 1.000/0.925. Ur's one chatter line
+// is the lists' (someone else's complaint in Roman Urdu, scored 0.87): no floor short of losing
+// recall removes it. 40 epochs beat 20 by a question or two in Urdu and Arabic at no cost.
+export const SETTINGS: TrainingSettings = { minSamples: 2, l2: 1e-3, rate: 0.1, epochs: 40, seed: 1 };
 
 const partFile = (code: string, part: string) => fileURLToPath(new URL(`../data/concern-${code}-${part}.jsonl`, import.meta.url));
 
@@ -58,37 +60,46 @@ const WEIGHTS_FILE = {
   weightsName: 'CONCERN_WEIGHTS',
 };
 
-/** Leave each part out in turn: per language, precision and recall of lists + score at each threshold pair. */
+/**
+ * Leave each part out in turn: per language, precision and recall of lists + score at each threshold
+ * pair, summed over the left-out parts, and the most chatter lines answered on any one left-out part.
+ */
 function choose(): void {
   const understanding = concernLanguages(loadConfig({}).languages);
+  const only = process.argv.find((a) => a.startsWith('--settings='));
   const candidates: TrainingSettings[] = [];
   for (const l2 of [1e-4, 1e-3, 3e-3]) for (const epochs of [20, 40]) for (const minSamples of [1, 2]) candidates.push({ minSamples, l2, rate: 0.1, epochs, seed: 1 });
   const thresholds: Array<[number, number]> = [];
-  for (const high of [0.5, 0.6, 0.7, 0.8, 0.9]) for (const low of [0, 0.05, 0.1, 0.2, 0.3]) thresholds.push([high, low]);
-  for (const settings of candidates) {
-    // per threshold pair, per language: tp, fp, fn summed over the three left-out parts
-    const counts = thresholds.map(() => new Map<string, [number, number, number]>());
+  for (const high of [0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 1.01]) for (const low of [0, 0.02, 0.05, 0.1, 0.2, 0.3]) thresholds.push([high, low]);
+  for (const settings of only ? [JSON.parse(only.slice('--settings='.length)) as TrainingSettings] : candidates) {
+    // per threshold pair, per language: tp, fp, fn summed over the left-out parts, and the worst part's fp
+    const counts = thresholds.map(() => new Map<string, [number, number, number, number]>());
     for (const left of TRAINING_PARTS) {
       const model = trainConcerns(concernSamplesOf(TRAINING_PARTS.filter((p) => p !== left)), settings);
       for (const code of CONCERN_LANGUAGES) {
+        const partFp = thresholds.map(() => 0);
         for (const sample of loadConcernSamples(code, left)) {
           const english = matchConcern(sample.text);
           const score = wordScore(model, concernFeatures(sample.text));
           thresholds.forEach(([alone, overruledBelow], k) => {
             const said = understandConcern(sample.text, understanding, english, { scoreOf: () => score, alone, overruledBelow }).isConcern;
-            const c = counts[k]!.get(code) ?? [0, 0, 0];
+            const c = counts[k]!.get(code) ?? [0, 0, 0, 0];
             if (said && sample.concern) c[0]++;
-            else if (said) c[1]++;
+            else if (said) { c[1]++; partFp[k]!++; }
             else if (sample.concern) c[2]++;
             counts[k]!.set(code, c);
           });
         }
+        thresholds.forEach((_, k) => {
+          const c = counts[k]!.get(code)!;
+          c[3] = Math.max(c[3], partFp[k]!);
+        });
       }
     }
     thresholds.forEach(([high, low], k) => {
       const figures = CONCERN_LANGUAGES.map((code) => {
-        const [tp, fp, fn] = counts[k]!.get(code)!;
-        return `${code} p${(tp / (tp + fp || 1)).toFixed(3)} r${(tp / (tp + fn || 1)).toFixed(3)}`;
+        const [tp, fp, fn, worst] = counts[k]!.get(code)!;
+        return `${code} p${(tp / (tp + fp || 1)).toFixed(3)} r${(tp / (tp + fn || 1)).toFixed(3)} fp${fp}/worst${worst}`;
       });
       process.stdout.write(`${JSON.stringify(settings)} high ${high} low ${low}: ${figures.join(', ')}\n`);
     });
