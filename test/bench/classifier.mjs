@@ -125,7 +125,7 @@ else {
   const languages = {};
   for (const code of languageFiles) {
     const parts = {};
-    for (const part of ['tune', 'second', 'third', 'fourth', 'negatives', 'held-out']) {
+    for (const part of ['tune', 'second', 'third', 'fourth', 'fifth', 'negatives', 'held-out']) {
       const file = path.join(ROOT, 'test', 'data', `concern-${code}-${part}.jsonl`);
       if (!existsSync(file)) {
         parts[part] = null;

@@ -118,7 +118,7 @@ lines.push(classifier.nudges ? `  private nudges: held out, never read or traine
 const pr = (part) => (part ? `precision ${part.precision}, recall ${part.recall} (${part.concerns} of ${part.samples})` : 'n/a');
 for (const [code, parts] of Object.entries(classifier.languages ?? {})) {
   const ask = classifier.askLanguages?.[code];
-  lines.push(`  concern questions in ${code}: held out, never tuned or trained on: ${pr(parts['held-out'])}; tuned and trained on: tune ${pr(parts.tune)}, second ${pr(parts.second)}, third ${pr(parts.third)}, fourth ${pr(parts.fourth)}, negatives ${pr(parts.negatives)}` +
+  lines.push(`  concern questions in ${code}: held out, never tuned or trained on: ${pr(parts['held-out'])}; tuned and trained on: tune ${pr(parts.tune)}, second ${pr(parts.second)}, third ${pr(parts.third)}, fourth ${pr(parts.fourth)}, fifth ${pr(parts.fifth)}, negatives ${pr(parts.negatives)}` +
     (ask ? `; !ask top-1 ${ask.top1}, top-3 ${ask.top3} (${ask.questions})` : ''));
 }
 if (classifier.languagesNote) lines.push(`  other languages: n/a (${classifier.languagesNote})`);

@@ -44,11 +44,12 @@ function score(rows: Labelled[]): { precision: number; recall: number; wrong: st
 }
 
 describe('concern questions in the parents\' languages: the parts the words were tuned on and the score trained on', () => {
-  // "second", "third" and "fourth" were each a blind held-out part, measured once, spent, then
+  // "second", "third", "fourth" and "fifth" were each a blind held-out part, measured once, spent, then
   // tuned and trained on (second recall ur 0.825, ar 0.625, bn 0.625, so 0.800 and third ur 0.675,
   // ar 0.750, bn 0.725, so 0.675, with the lists alone, precision 1; fourth, lists and score:
-  // precision ur 0.927, ar 1.000, bn 0.974, so 0.907, recall ur 0.950, ar 0.875, bn 0.925, so 0.975).
-  // "negatives" is chatter only, written to look like a concern question. Trained on all parts but
+  // precision ur 0.927, ar 1.000, bn 0.974, so 0.907, recall ur 0.950, ar 0.875, bn 0.925, so 0.975;
+  // "fifth" likewise, after the negatives: precision 0.975 / 1.000 / 0.976 / 0.974, recall 0.975 /
+  // 0.950 / 1.000 / 0.925). "negatives" is chatter only, written to look like a concern question. Trained on all parts but
   // one and measured on the one left out, for each part, lists and score together gave: ur precision
   // 0.993 recall 0.906, ar 1.000/0.919, bn 1.000/0.912, so 1.000/0.925 (see test/support/train-concerns.ts).
   const QUESTION_PARTS = TRAINING_PARTS.filter((part) => part !== 'negatives');
@@ -85,17 +86,17 @@ describe('concern questions in the parents\' languages: the parts the words were
 });
 
 describe('concern questions in the parents\' languages: the held-out part, never tuned or trained on', () => {
-  // Written blind, after the tune, second, third, fourth and negatives parts were tuned and trained
-  // on; neither the words nor the score ever saw it. The goal is recall >= 0.9 and precision >= 0.98
-  // in each language. Measured once, on 2026-12-01: precision ur 0.975, ar 1.000, bn 0.976,
-  // so 0.974 (one chatter line answered in each of ur, bn and so); recall ur 0.975, ar 0.950,
-  // bn 1.000, so 0.925. Recall meets the goal in every language; precision in Arabic only, short by
-  // one line elsewhere. The floors are those figures less rounding, so a change that loses ground fails.
+  // Written blind, after the tune, second, third, fourth, fifth and negatives parts were tuned and
+  // trained on; neither the words nor the score ever saw it. The goal is recall >= 0.9 and precision
+  // >= 0.98 in each language. Measured once, on 2026-12-01: precision ur 1.000, ar 1.000, bn 0.974
+  // (one chatter line answered), so 1.000; recall ur 0.875, ar 0.925, bn 0.950, so 0.925. (The part
+  // before it, since trained on as `fifth`: precision 0.975 / 1.000 / 0.976 / 0.974, recall 0.975 /
+  // 0.950 / 1.000 / 0.925.) The floors are the figures less rounding, so a change that loses ground fails.
   const FLOORS: Record<(typeof LANGUAGES)[number], { precision: number; recall: number }> = {
-    ur: { precision: 0.97, recall: 0.97 },
-    ar: { precision: 0.99, recall: 0.95 },
-    bn: { precision: 0.97, recall: 0.99 },
-    so: { precision: 0.97, recall: 0.92 },
+    ur: { precision: 0.99, recall: 0.87 },
+    ar: { precision: 0.99, recall: 0.92 },
+    bn: { precision: 0.97, recall: 0.95 },
+    so: { precision: 0.99, recall: 0.92 },
   };
   const heldOut = (code: string) => fileURLToPath(new URL(`../data/concern-${code}-held-out.jsonl`, import.meta.url));
   const written = LANGUAGES.filter((code) => existsSync(heldOut(code)));

@@ -26,7 +26,7 @@ export const CONCERN_LANGUAGES = ['ur', 'ar', 'bn', 'so'] as const;
  * only, written to look like a concern question (the school, the office, the head, a problem, a
  * complaint) without asking how to raise one: the fourth part showed the score alone answering such lines.
  */
-export const TRAINING_PARTS = ['tune', 'second', 'third', 'fourth', 'negatives'] as const;
+export const TRAINING_PARTS = ['tune', 'second', 'third', 'fourth', 'fifth', 'negatives'] as const;
 
 // Chosen with --choose (each of the five parts left out in turn), with the thresholds: no chatter
 // line answered on any left-out part first, then the most recall. Summed over the left-out parts: ur
