@@ -1,30 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { ADMIN, GROUP, OTHER_GROUP, PARENT, groupLine, message, person, startBot, type TestBot } from '../support/bot.js';
+import { describe, expect, it } from '@jest/globals';
+import { ADMIN, GROUP, OTHER_GROUP, PARENT, groupLine, message, person, botPerTest, startBot, type TestBot } from '../support/bot.js';
 
 const NEWCOMER = person(50);
 const SECOND_NEWCOMER = person(51);
 
 let bot: TestBot;
-let open = false;
-const start = async (options: Parameters<typeof startBot>[0] = {}) => {
-  bot = await startBot(options);
-  open = true;
-  return bot;
-};
-/** Closes the running bot once: a restart test closes one bot itself before starting the next. */
-const closeBot = async () => {
-  if (open) await bot.close();
-  open = false;
-};
-let ownDir: string | undefined;
-afterEach(async () => {
-  await closeBot();
-  if (ownDir) await rm(ownDir, { recursive: true, force: true });
-  ownDir = undefined;
-});
+const bots = botPerTest('admin');
+const start = async (options: Parameters<typeof startBot>[0] = {}) => (bot = await bots.start(options));
+const closeBot = bots.close;
 
 const isShortRules = (text: string) => /Group guidelines/.test(text);
 const isWelcome = (text: string) => /^Welcome /.test(text);
@@ -273,7 +256,7 @@ describe('admin commands in a private chat', () => {
 
 describe('pause across a restart', () => {
   it('a paused group stays paused when the bot starts again on the same storage', async () => {
-    ownDir = await mkdtemp(path.join(tmpdir(), 'steward-admin-'));
+    const ownDir = await bots.ownStorage();
     await start({ storageDir: ownDir });
     await bot.run(groupLine(), message(ADMIN, '!pause'));
     await bot.settle();
@@ -301,7 +284,7 @@ describe('pause across a restart', () => {
   });
 
   it('a welcome switched off stays off after a restart', async () => {
-    ownDir = await mkdtemp(path.join(tmpdir(), 'steward-admin-'));
+    const ownDir = await bots.ownStorage();
     await start({ storageDir: ownDir });
     await bot.run(groupLine(), message(ADMIN, '!welcome off'));
     await bot.settle();

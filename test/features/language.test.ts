@@ -1,12 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../src/config/load.js';
 import { LRI, PDI, withoutIsolates } from '../../src/core/bidi.js';
 import { Messages } from '../../src/core/messages.js';
 import { LANGUAGE_SEPARATOR } from '../../src/core/speaker.js';
-import { ADMIN, GROUP, PARENT, groupLine, message, person, startBot, type TestBot } from '../support/bot.js';
+import { ADMIN, GROUP, PARENT, groupLine, message, person, botPerTest, startBot, type TestBot } from '../support/bot.js';
 
 const loaded = loadConfig({});
 const messages = new Messages(loaded.templates, loaded.config.school, loaded.config.bot.name, { languages: loaded.languages });
@@ -18,22 +15,9 @@ const NEWCOMER = person(50);
 const OTHER_PARENT = person(3);
 
 let bot: TestBot;
-let open = false;
-const start = async (options: Parameters<typeof startBot>[0] = {}) => {
-  bot = await startBot(options);
-  open = true;
-  return bot;
-};
-const closeBot = async () => {
-  if (open) await bot.close();
-  open = false;
-};
-let ownDir: string | undefined;
-afterEach(async () => {
-  await closeBot();
-  if (ownDir) await rm(ownDir, { recursive: true, force: true });
-  ownDir = undefined;
-});
+const bots = botPerTest('language');
+const start = async (options: Parameters<typeof startBot>[0] = {}) => (bot = await bots.start(options));
+const closeBot = bots.close;
 
 /** What the bot sent since last asked, as [chat, text]. */
 async function said(b: TestBot, ...lines: Array<Record<string, unknown>>): Promise<Array<[string, string]>> {
@@ -116,7 +100,7 @@ describe('!language: the group chooses what it reads', () => {
   });
 
   it('is kept in the group\'s record across a restart', async () => {
-    ownDir = await mkdtemp(path.join(tmpdir(), 'steward-language-'));
+    const ownDir = await bots.ownStorage();
     await start({ storageDir: ownDir });
     await said(bot, groupLine(members), message(ADMIN, '!language ur'));
     await closeBot();

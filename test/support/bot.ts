@@ -1,3 +1,4 @@
+import { afterEach } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -89,4 +90,28 @@ export function groupLine(members: string[] = [ADMIN, PARENT], admins: string[] 
 
 export function message(from: string, text: string, extra: Record<string, unknown> = {}) {
   return { type: 'message', chat: GROUP, from, text, ...extra };
+}
+
+/**
+ * One bot at a time for a test file, closed after each test (once: a restart test closes it itself
+ * before starting the next), and a storage folder of the test's own for a restart to reopen.
+ */
+export function botPerTest(label: string) {
+  let current: TestBot | undefined;
+  let dir: string | undefined;
+  const close = async () => {
+    const running = current;
+    current = undefined;
+    await running?.close();
+  };
+  afterEach(async () => {
+    await close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+  return {
+    start: async (options: Parameters<typeof startBot>[0] = {}) => (current = await startBot(options)),
+    close,
+    ownStorage: async () => (dir = await mkdtemp(path.join(tmpdir(), `steward-${label}-`))),
+  };
 }
