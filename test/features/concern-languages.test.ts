@@ -44,26 +44,39 @@ function score(rows: Labelled[]): { precision: number; recall: number; wrong: st
 }
 
 describe('concern questions in the parents\' languages: the parts the words were tuned on and the score trained on', () => {
-  // "second", "third", "fourth" and "fifth" were each a blind held-out part, measured once, spent, then
-  // tuned and trained on (second recall ur 0.825, ar 0.625, bn 0.625, so 0.800 and third ur 0.675,
-  // ar 0.750, bn 0.725, so 0.675, with the lists alone, precision 1; fourth, lists and score:
-  // precision ur 0.927, ar 1.000, bn 0.974, so 0.907, recall ur 0.950, ar 0.875, bn 0.925, so 0.975;
-  // "fifth" likewise, after the negatives: precision 0.975 / 1.000 / 0.976 / 0.974, recall 0.975 /
-  // 0.950 / 1.000 / 0.925). "negatives" is chatter only, written to look like a concern question. Trained on all parts but
-  // one and measured on the one left out, for each part, lists and score together gave: ur precision
-  // 0.993 recall 0.906, ar 1.000/0.919, bn 1.000/0.912, so 1.000/0.925 (see test/support/train-concerns.ts).
-  const QUESTION_PARTS = TRAINING_PARTS.filter((part) => part !== 'negatives');
+  // "second" to "sixth" were each a blind held-out part, measured once, spent, then tuned and trained
+  // on (second recall ur 0.825, ar 0.625, bn 0.625, so 0.800 and third ur 0.675, ar 0.750, bn 0.725,
+  // so 0.675, with the lists alone, precision 1; fourth, lists and score: precision ur 0.927, ar
+  // 1.000, bn 0.974, so 0.907, recall ur 0.950, ar 0.875, bn 0.925, so 0.975; fifth, after the first
+  // negatives: precision 0.975 / 1.000 / 0.976 / 0.974, recall 0.975 / 0.950 / 1.000 / 0.925; sixth:
+  // precision 1.000 / 1.000 / 0.974 / 1.000, recall 0.875 / 0.925 / 0.950 / 0.925). "seventh" and
+  // "eighth" were written for training, to widen the wording (eighth: 60 questions, 60 chatter lines);
+  // the "negatives" parts are chatter only, written to look like a concern question. Lines that a
+  // later blind part happened to share word for word were taken out of the training parts written
+  // after it. Leave-one-out figures are in test/support/train-concerns.ts.
+  const BLIND_ONCE = ['tune', 'second', 'third', 'fourth', 'fifth', 'sixth'];
+  const QUESTION_PARTS = TRAINING_PARTS.filter((part) => !part.startsWith('negatives'));
+  const NEGATIVE_PARTS = TRAINING_PARTS.filter((part) => part.startsWith('negatives'));
   const parts = LANGUAGES.flatMap((code) => QUESTION_PARTS.map((part) => [code, part] as const));
+  const blindParts = LANGUAGES.flatMap((code) => BLIND_ONCE.map((part) => [code, part] as const));
+  const negativeParts = LANGUAGES.flatMap((code) => NEGATIVE_PARTS.map((part) => [code, part] as const));
 
-  it.each(parts)('%s %s: 40 concern phrasings and 60 chatter lines, each in its language', (code, part) => {
+  it.each(blindParts)('%s %s: 40 concern phrasings and 60 chatter lines, each in its language', (code, part) => {
     const rows = labelled(`concern-${code}-${part}.jsonl`);
     expect(rows.filter((r) => r.concern)).toHaveLength(40);
     expect(rows.filter((r) => !r.concern)).toHaveLength(60);
     expect(rows.every((r) => r.language === code)).toBe(true);
   });
 
-  // The fourth part's lines the lists never heard (no word of theirs, so no score either) keep its
-  // recall at 0.95 in Bengali: the floor is what every part reaches, not the best part.
+  it.each(parts)('%s %s: both kinds of line, each in its language', (code, part) => {
+    const rows = labelled(`concern-${code}-${part}.jsonl`);
+    expect(rows.filter((r) => r.concern).length).toBeGreaterThanOrEqual(39);
+    expect(rows.filter((r) => !r.concern).length).toBeGreaterThanOrEqual(59);
+    expect(rows.every((r) => r.language === code)).toBe(true);
+  });
+
+  // Some lines the lists never heard (no word of theirs, so no score either) keep a part's recall
+  // at 0.95 in Bengali: the floor is what every part reaches, not the best part.
   it.each(parts)('%s %s: precision 1 and recall >= 0.95', (code, part) => {
     const result = score(labelled(`concern-${code}-${part}.jsonl`));
     if (result.wrong.length) console.log(`${code} ${part}:\n  ${result.wrong.join('\n  ')}`);
@@ -71,8 +84,8 @@ describe('concern questions in the parents\' languages: the parts the words were
     expect(result.recall).toBeGreaterThanOrEqual(0.95);
   });
 
-  it.each(LANGUAGES)('%s negatives: 80 or more chatter lines that name the school, the office or a problem, none answered', (code) => {
-    const rows = labelled(`concern-${code}-negatives.jsonl`);
+  it.each(negativeParts)('%s %s: 80 or more chatter lines that name the school, the office or a problem, none answered', (code, part) => {
+    const rows = labelled(`concern-${code}-${part}.jsonl`);
     expect(rows.length).toBeGreaterThanOrEqual(80);
     expect(rows.every((r) => !r.concern && r.language === code)).toBe(true);
     expect(rows.filter((r) => understand(r.text).isConcern).map((r) => r.text)).toEqual([]);
@@ -86,16 +99,18 @@ describe('concern questions in the parents\' languages: the parts the words were
 });
 
 describe('concern questions in the parents\' languages: the held-out part, never tuned or trained on', () => {
-  // Written blind, after the tune, second, third, fourth, fifth and negatives parts were tuned and
-  // trained on; neither the words nor the score ever saw it. The goal is recall >= 0.9 and precision
-  // >= 0.98 in each language. Measured once, on 2026-12-01: precision ur 1.000, ar 1.000, bn 0.974
-  // (one chatter line answered), so 1.000; recall ur 0.875, ar 0.925, bn 0.950, so 0.925. (The part
-  // before it, since trained on as `fifth`: precision 0.975 / 1.000 / 0.976 / 0.974, recall 0.975 /
-  // 0.950 / 1.000 / 0.925.) The floors are the figures less rounding, so a change that loses ground fails.
+  // Written blind (80 questions and 120 chatter lines per language, half of the chatter hard cases),
+  // after every training part was written; neither the words nor the score ever saw it. The goal
+  // is recall >= 0.9 and precision >= 0.98 in each language. Measured once, on 2026-12-01, with the
+  // score trained on the ten parts above: precision ur 0.986 (one chatter line answered), ar 1.000,
+  // bn 0.958 (three), so 1.000; recall ur 0.875, ar 0.863, bn 0.850, so 0.925. Short of the goal in
+  // Urdu, Arabic and Bengali. (The part before it, 40 and 60 lines, since trained on as `sixth`:
+  // precision 1.000 / 1.000 / 0.974 / 1.000, recall 0.875 / 0.925 / 0.950 / 0.925.) The floors are
+  // the figures less rounding, so a change that loses ground fails.
   const FLOORS: Record<(typeof LANGUAGES)[number], { precision: number; recall: number }> = {
-    ur: { precision: 0.99, recall: 0.87 },
-    ar: { precision: 0.99, recall: 0.92 },
-    bn: { precision: 0.97, recall: 0.95 },
+    ur: { precision: 0.98, recall: 0.87 },
+    ar: { precision: 0.99, recall: 0.86 },
+    bn: { precision: 0.95, recall: 0.85 },
     so: { precision: 0.99, recall: 0.92 },
   };
   const heldOut = (code: string) => fileURLToPath(new URL(`../data/concern-${code}-held-out.jsonl`, import.meta.url));
@@ -104,9 +119,9 @@ describe('concern questions in the parents\' languages: the held-out part, never
 
   if (unwritten.length) it.skip.each(unwritten)('%s: no held-out part written yet', () => {});
   if (written.length) {
-    it.each(written)('%s: 40 concern phrasings and 60 chatter lines', (code) => {
+    it.each(written)('%s: 80 concern phrasings and 120 chatter lines', (code) => {
       const rows = labelled(`concern-${code}-held-out.jsonl`);
-      expect([rows.filter((r) => r.concern).length, rows.filter((r) => !r.concern).length]).toEqual([40, 60]);
+      expect([rows.filter((r) => r.concern).length, rows.filter((r) => !r.concern).length]).toEqual([80, 120]);
     });
 
     it.each(written)('%s: precision and recall no lower than measured', (code) => {

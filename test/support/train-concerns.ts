@@ -21,19 +21,22 @@ export interface ConcernSample { text: string; concern: boolean; language: strin
 export const CONCERN_LANGUAGES = ['ur', 'ar', 'bn', 'so'] as const;
 
 /**
- * tune: written blind, then the word lists were built on it; second, third and fourth: each written
- * blind as a held-out part, measured once, then spent on tuning and training. negatives: chatter
- * only, written to look like a concern question (the school, the office, the head, a problem, a
- * complaint) without asking how to raise one: the fourth part showed the score alone answering such lines.
+ * tune: written blind, then the word lists were built on it; second to sixth: each written blind as
+ * a held-out part, measured once, then spent on tuning and training; seventh and eighth: written for
+ * training, to widen the wording (eighth: many sentence shapes, a few lines each). negatives and
+ * negatives-two: chatter only, written to look like a concern question (the school, the office, the
+ * head, a problem, someone else's complaint) without asking how to raise one.
  */
-export const TRAINING_PARTS = ['tune', 'second', 'third', 'fourth', 'fifth', 'negatives'] as const;
+export const TRAINING_PARTS = ['tune', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'negatives', 'negatives-two'] as const;
 
-// Chosen with --choose (each of the five parts left out in turn), with the thresholds: no chatter
-// line answered on any left-out part first, then the most recall. Summed over the left-out parts: ur
-// precision 0.993 recall 0.906, ar 1.000/0.919, bn 1.000/0.912, so 1.000/0.925. Ur's one chatter line
-// is the lists' (someone else's complaint in Roman Urdu, scored 0.87): no floor short of losing
-// recall removes it. 40 epochs beat 20 by a question or two in Urdu and Arabic at no cost.
-export const SETTINGS: TrainingSettings = { minSamples: 2, l2: 1e-3, rate: 0.1, epochs: 40, seed: 1 };
+// Chosen with --choose (each of the ten parts left out in turn), with the thresholds: recall at
+// least 0.9 in every language on the left-out parts, then the fewest chatter lines answered. Summed
+// over the left-out parts: ur precision 0.987 recall 0.923, ar 0.994/0.926, bn 0.990/0.906, so
+// 0.981/0.900. With six parts the rule was "no chatter answered on any left-out part" (l2 1e-3, 0.97
+// alone); the wider seventh and eighth parts made that cost recall below 0.9 everywhere, and the
+// stronger l2 generalised better to them. Most chatter still answered is the lists' "whom ... speak
+// to" about ordinary things (joining the PTA) that only more such lines teach apart.
+export const SETTINGS: TrainingSettings = { minSamples: 2, l2: 1e-2, rate: 0.1, epochs: 40, seed: 1 };
 
 const partFile = (code: string, part: string) => fileURLToPath(new URL(`../data/concern-${code}-${part}.jsonl`, import.meta.url));
 
@@ -68,9 +71,9 @@ function choose(): void {
   const understanding = concernLanguages(loadConfig({}).languages);
   const only = process.argv.find((a) => a.startsWith('--settings='));
   const candidates: TrainingSettings[] = [];
-  for (const l2 of [1e-4, 1e-3, 3e-3]) for (const epochs of [20, 40]) for (const minSamples of [1, 2]) candidates.push({ minSamples, l2, rate: 0.1, epochs, seed: 1 });
+  for (const l2 of [1e-4, 1e-3, 3e-3, 1e-2]) for (const epochs of [20, 40]) for (const minSamples of [1, 2]) candidates.push({ minSamples, l2, rate: 0.1, epochs, seed: 1 });
   const thresholds: Array<[number, number]> = [];
-  for (const high of [0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 1.01]) for (const low of [0, 0.02, 0.05, 0.1, 0.2, 0.3]) thresholds.push([high, low]);
+  for (const high of [0.8, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 1.01]) for (const low of [0, 0.02, 0.05, 0.1, 0.2, 0.3]) thresholds.push([high, low]);
   for (const settings of only ? [JSON.parse(only.slice('--settings='.length)) as TrainingSettings] : candidates) {
     // per threshold pair, per language: tp, fp, fn summed over the left-out parts, and the worst part's fp
     const counts = thresholds.map(() => new Map<string, [number, number, number, number]>());
