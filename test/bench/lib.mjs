@@ -45,7 +45,7 @@ export async function tempDir(label) {
  * The bot as it runs for real (createApp, the shipped config, file logging, storage on a real
  * folder), on a simulated clock, with the transport replaced by one in memory that records sends.
  */
-export async function startBot({ label = 'bot', override, logLevel, recordTimers = false, recordOnlyFrom } = {}) {
+export async function startBot({ label = 'bot', override, logLevel } = {}) {
   const [{ createApp }, { SimulatedClock }, { Activity }, { seededRandom }, { createLogger, closeLogger }] = await Promise.all([
     dist('app.js'),
     dist('core/clock.js'),
@@ -60,16 +60,21 @@ export async function startBot({ label = 'bot', override, logLevel, recordTimers
   const activity = new Activity();
   const timerErrors = [];
   const clock = new SimulatedClock(START, activity, (error) => timerErrors.push(error));
-  const recorder = recordTimers ? new TimerRecorder(clock, recordOnlyFrom) : undefined;
   const transport = {
     sends: 0,
     bytes: 0,
+    groupSends: 0,
+    groupChars: 0,
     last: undefined,
     deliveredAt: [],
     keepTimes: false,
     async send(out) {
       this.sends += 1;
       this.bytes += out.text.length;
+      if (out.chat.endsWith('@g.us')) {
+        this.groupSends += 1;
+        this.groupChars += out.text.length;
+      }
       this.last = out;
       if (this.keepTimes) this.deliveredAt.push({ at: clock.now().getTime(), real: performance.now(), out });
     },
@@ -77,7 +82,7 @@ export async function startBot({ label = 'bot', override, logLevel, recordTimers
   const app = await createApp({
     config: loaded.config,
     templates: loaded.templates,
-    clock: recorder ?? clock,
+    clock,
     random: seededRandom(1),
     log,
     activity,
@@ -88,7 +93,6 @@ export async function startBot({ label = 'bot', override, logLevel, recordTimers
   return {
     app,
     clock,
-    recorder,
     activity,
     transport,
     config: loaded.config,
@@ -103,39 +107,6 @@ export async function startBot({ label = 'bot', override, logLevel, recordTimers
       await rm(storageDir, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * The simulated clock as the app sees it, except that it notes every timer set while `recording`
- * is on. The hot path uses it to tell the pacer's sends apart: it lets a sample of them run to the
- * transport (timed separately) and cancels the rest, since each send spends milliseconds of real
- * time in Bottleneck (see the README) and delivering all of them would take minutes.
- */
-export class TimerRecorder {
-  recording = false;
-  #pending = [];
-  /** `onlyFrom`: note only timers set from this file (e.g. 'services/pacing.js'); costs a stack trace each. */
-  constructor(inner, onlyFrom) {
-    this.inner = inner;
-    this.onlyFrom = onlyFrom;
-  }
-  now() {
-    return this.inner.now();
-  }
-  sleep(ms) {
-    return this.inner.sleep(ms);
-  }
-  setTimer(ms, fn) {
-    const timer = this.inner.setTimer(ms, fn);
-    if (this.recording && (!this.onlyFrom || new Error().stack.includes(this.onlyFrom))) this.#pending.push(timer);
-    return timer;
-  }
-  /** The timers set since the last call. */
-  take() {
-    const taken = this.#pending;
-    this.#pending = [];
-    return taken;
-  }
 }
 
 /** The groups the bot is in, as WhatsApp reports them when it connects. */

@@ -63,7 +63,7 @@ const output = {
     // words. (The no-op peer's regex answers a different set of concern questions: that is its point.)
     hotPathSameWorkAnsweredAlike: Object.fromEntries(Object.entries(hotPath).map(([mix, f]) => [
       mix,
-      f.grammySameWorkRepliesPerMessage === f.repliesPerMessage && f.charsPerReply === f.grammySameWorkCharsPerReply,
+      f.grammySameWorkRepliesPerMessage === f.groupRepliesPerMessage && f.charsPerGroupReply === f.grammySameWorkCharsPerReply,
     ])),
     joinBurstOneMessage: joinBurst.messagesSent === 1 && joinBurst.separateEvents.messagesSent === 1,
     memoryGrowth10kTo100kWithin20Mb: memory.growth10kTo100kMb !== null && memory.growth10kTo100kMb <= 20,
@@ -115,10 +115,15 @@ const part = (name) => (classifier.safeguarding[name] ? urgent(classifier.safegu
 lines.push(`  safeguarding (URGENT) triage: trained on: tune ${part('tune')}, fresh ${part('fresh')}, second ${part('second')}, third ${part('third')}, fourth ${part('fourth')}; held out, never trained on: ${part('held-out')}`);
 const nudgePart = (name) => (classifier.nudges?.[name] ? `precision ${classifier.nudges[name].precision}, recall ${classifier.nudges[name].recall} (${classifier.nudges[name].nudges} of ${classifier.nudges[name].samples})` : 'n/a');
 lines.push(classifier.nudges ? `  private nudges: held out, never read or trained on: ${nudgePart('held-out')}; trained on: tune ${nudgePart('tune')}, second ${nudgePart('second')}` : `  private nudges: n/a (${classifier.nudgesNote})`);
-const pr = (part) => (part ? `precision ${part.precision}, recall ${part.recall} (${part.concerns} of ${part.samples})` : 'n/a');
+const pr = (part) => {
+  if (!part) return 'n/a';
+  // A chatter-only part has no precision or recall to speak of: what matters is how many lines were answered.
+  if (!part.concerns) return `${part.falsePositives} of ${part.samples} chatter lines answered`;
+  return `precision ${part.precision}, recall ${part.recall} (${part.concerns} of ${part.samples})`;
+};
 for (const [code, parts] of Object.entries(classifier.languages ?? {})) {
   const ask = classifier.askLanguages?.[code];
-  lines.push(`  concern questions in ${code}: held out, never tuned or trained on: ${pr(parts['held-out'])}; tuned and trained on: tune ${pr(parts.tune)}, second ${pr(parts.second)}, third ${pr(parts.third)}, fourth ${pr(parts.fourth)}, fifth ${pr(parts.fifth)}, negatives ${pr(parts.negatives)}` +
+  lines.push(`  concern questions in ${code}: held out, never tuned or trained on: ${pr(parts['held-out'])}; tuned and trained on: ${Object.entries(parts).filter(([name]) => name !== 'held-out').map(([name, part]) => `${name} ${pr(part)}`).join(', ')}` +
     (ask ? `; !ask top-1 ${ask.top1}, top-3 ${ask.top3} (${ask.questions})` : ''));
 }
 if (classifier.languagesNote) lines.push(`  other languages: n/a (${classifier.languagesNote})`);

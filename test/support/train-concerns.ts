@@ -27,9 +27,10 @@ export const CONCERN_LANGUAGES = ['ur', 'ar', 'bn', 'so'] as const;
  * negatives-two: chatter only, written to look like a concern question (the school, the office, the
  * head, a problem, someone else's complaint) without asking how to raise one.
  */
-export const TRAINING_PARTS = ['tune', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'negatives', 'negatives-two'] as const;
+export const TRAINING_PARTS = ['tune', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'negatives', 'negatives-two'] as const;
 
-// Chosen with --choose (each of the ten parts left out in turn), with the thresholds: recall at
+// Chosen with --choose (each of the ten parts before `ninth` and `tenth` left out in turn; kept,
+// not chosen again, when those two were added), with the thresholds: recall at
 // least 0.9 in every language on the left-out parts, then the fewest chatter lines answered. Summed
 // over the left-out parts: ur precision 0.987 recall 0.923, ar 0.994/0.926, bn 0.990/0.906, so
 // 0.981/0.900. With six parts the rule was "no chatter answered on any left-out part" (l2 1e-3, 0.97
