@@ -106,7 +106,9 @@ const FUND_WORDS = new Set(['fundraising', 'fundraiser', 'donate', 'donated', 'd
 const MONEY_WORDS = new Set(['money', 'funds', 'fund', 'pounds', 'quid', 'cash', 'loads', 'total']);
 const WEATHER = new Set(['rain', 'raining', 'rainy', 'weather', 'sunshine', 'sunny', 'snow', 'snowing',
   'heat', 'heatwave', 'forecast', 'storm', 'thunder', 'drizzle', 'wellies', 'umbrella']);
-const ABSENCE = new Set(['absent', 'absence', 'sick', 'poorly', 'dentist', 'appointment', 'holiday', 'holidays']);
+const ABSENCE = new Set(['absent', 'absence', 'sick', 'poorly', 'dentist', 'holiday', 'holidays']);
+// An appointment is an absence note when it is a doctor's; one with the head is how a concern is raised.
+const MEDICAL = new Set(['doctor', 'doctors', 'gp', 'hospital', 'clinic', 'optician', 'opticians', 'orthodontist', 'nurse', 'vaccination', 'jab', 'jabs']);
 const LAUGH_RE = /^(?:(?:ha){2,}h?|(?:he){2,}|lo+l|lmf?ao|rofl)$/;
 const LAUGH_EMOJI_RE = /[\u{1F602}\u{1F923}\u{1F605}\u{1F606}\u{1F639}]/u;
 
@@ -171,7 +173,8 @@ function negativeContexts(prepared: string, tokens: string[], joined: string): s
   if (tokens.some((t) => WEATHER.has(t))) out.push('negative:weather');
   if (tokens.some((t) => LAUGH_RE.test(t)) || LAUGH_EMOJI_RE.test(prepared)) out.push('negative:joke');
   if (/ (?:no|not|none|zero) (?:\S+ )?(?:concerns?|complaints?|problems?|issues?|worries|bother) | none (?:from|for) (?:me|us) | none here /.test(joined)) out.push('negative:negated');
-  if (tokens.some((t) => ABSENCE.has(t)) || joined.includes(' off school ')) out.push('negative:absence');
+  const medicalAppointment = tokens.includes('appointment') && tokens.some((t) => MEDICAL.has(t));
+  if (tokens.some((t) => ABSENCE.has(t)) || medicalAppointment || joined.includes(' off school ')) out.push('negative:absence');
   return out;
 }
 

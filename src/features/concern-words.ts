@@ -168,15 +168,19 @@ export function understandConcern(
     const listsSaid = english.isConcern || heard;
     // English is the English matcher's alone: the score only weighs a message written in one of
     // its languages, or one the lists already took for one (Roman Urdu with an English "who do I").
-    const scoredIn = negative || vetoed || english.isConcern ? undefined : every.words.languageOf(text);
+    const scoredIn = negative || vetoed ? undefined : every.words.languageOf(text);
     const scored = scoredIn !== undefined && SCORED.has(scoredIn);
-    const score = scored || (heard && routed && !english.isConcern) ? scoreOf(text) : undefined;
+    // In a message written in another language, the English matcher hears only its English words
+    // ("Teacher complain করলেন ..., tips?" is someone else's complaint): the score may overrule it, as the lists.
+    const englishAlone = english.isConcern && !scored;
+    const heardAny = heard || english.isConcern;
+    const score = !englishAlone && (scored || (heard && routed)) ? scoreOf(text) : undefined;
     // As URGENT (core/triage.ts): the score alone when it is sure, the lists unless the score finds
     // the words plainly chatter. Precision first: a message the score alone calls must be in a scored language.
     const isConcern =
-      english.isConcern ||
-      (score !== undefined && ((scored && score >= alone) || (heard && score >= overruledBelow))) ||
-      (heard && score === undefined);
+      englishAlone ||
+      (score !== undefined && ((scored && score >= alone) || (heardAny && score >= overruledBelow))) ||
+      (heardAny && score === undefined);
     if (scored && score !== undefined && score >= alone) reasons.push('score');
     if (!isConcern) return { isConcern, language: undefined, reasons, listsSaid, score };
     const written = writtenIn();

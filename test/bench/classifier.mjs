@@ -109,8 +109,9 @@ else {
 }
 // The parents' other languages: concern questions recognised with every messages file's
 // `_understand` words, as the app does (all languages on every message), on each language's
-// labelled set: the parts the words were tuned on and the score trained on (tune; second to sixth:
-// earlier held-out sets, spent; seventh and eighth: written for training; negatives: chatter only)
+// labelled set: the parts the words were tuned on and the score trained on (tune; second to sixth,
+// ninth and eleventh: earlier held-out sets, spent; seventh, eighth, tenth and twelfth: written for
+// training; negatives: chatter only)
 // and the held-out part written blind and never tuned or trained on; and `!ask` retrieval over each
 // language's courtesy translation of the policy.
 const languageFiles = ['ur', 'ar', 'bn', 'so'];
@@ -127,7 +128,7 @@ else {
   const languages = {};
   for (const code of languageFiles) {
     const parts = {};
-    for (const part of ['tune', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'negatives', 'negatives-two', 'held-out']) {
+    for (const part of ['tune', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth', 'negatives', 'negatives-two', 'held-out']) {
       const file = path.join(ROOT, 'test', 'data', `concern-${code}-${part}.jsonl`);
       if (!existsSync(file)) {
         parts[part] = null;

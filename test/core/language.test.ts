@@ -27,6 +27,14 @@ describe('detectLanguage: the language a parent wrote in', () => {
     ['Sidee baan u gudbin karaa cabasho?', 'so'],
     ['Waa maxay xeerarka kooxda?', 'so'],
     ['dugsiga iyo ardayda', 'so'],
+    // Bengali in Roman letters, Sylheti spellings too.
+    ['amar meye ke school e bully korche, kar kache oviyog korbo?', 'bn'],
+    ['Bhai amar furi re teacher khara rakhse, ita kar kache khoimu?', 'bn'],
+    ['apni ki jante chan kivabe headteacher er sathe kotha bolbo', 'bn'],
+    // Arabic in Latin letters and digits.
+    ['wldi kaytDrab f lmadrasa kol nhar, fin n9der nchki?', 'ar'],
+    ['7ad 3ndo email el mudeera? badde e7ki ma3ha 3an ibni', 'ar'],
+    ['shu lazem a3mel iza ibni 3am ybullyuh bel madrase', 'ar'],
     // Mixed scripts: the script carries it even with Latin words and an address in it.
     ['mera concern کیسے raise کروں school@imai.org.uk', 'ur'],
   ])('%s → %s', (text, language) => {
@@ -45,6 +53,11 @@ describe('detectLanguage: the language a parent wrote in', () => {
     '',
     '12345',
     'Ahmed',
+    'see you at 3 on Friday, room 12',
+    'Keep calm and carry on, it will be fine',
+    'Shukran, ok fine',
+    'Ana and Amar are in my class, Fin too',
+    'Ami said the trip is at 3',
     // A long English message with a word or two that other languages share.
     'Hi everyone, just a reminder that the school trip is on Friday, so please make sure the forms are in by Wednesday; ask Karen or me if you have any questions, ok?',
   ])('English or not recognisable: %s → undefined', (text) => {

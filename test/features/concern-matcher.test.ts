@@ -53,6 +53,9 @@ describe('concern matcher: named examples', () => {
     'Assalamu alaikum, what is the complaints procedure? JazakAllah khair 🙏',
     'HOW DO I REPORT BULLYING',
     'Hiii everyone!!! how do i raaaise a concern pleeease',
+    // An appointment with the head is how a concern is raised; only a doctor's is an absence note.
+    'how do I book an appointment with the headteacher to raise a concern?',
+    'How do I make an appointment with the head about my son being bullied?',
   ])('recognises a concern question: %s', (text) => {
     const match = matchConcern(text);
     expect(match.isConcern).toBe(true);
@@ -72,6 +75,8 @@ describe('concern matcher: named examples', () => {
     'Salaam everyone',
     'where can I buy the school uniform?',
     'any issues with the new lunch menu? my two love it',
+    "who do I tell about her doctor's appointment tomorrow? she'll be late, not a complaint",
+    'who do I tell at school that she has a hospital appointment about her asthma concern?',
   ])('stays silent on chatter: %s', (text) => {
     expect(matchConcern(text).isConcern).toBe(false);
   });
