@@ -58,16 +58,17 @@ const LATIN_VOCABULARIES: readonly Vocabulary[] = [
     // Bengali in Roman letters ("Banglish"), Sylheti spellings included.
     code: 'bn',
     telling: words(`
-      amr amra amader apni apnar apnara tumi tomar ache ase achhe hobe hoibo korbo korte korbe
+      amr amra amader apni apnar apnara tumi tomar ase achhe hobe hoibo korbo korte korbe
       kori korchi korche korse korsi korlam korechi koren kivabe kibhabe kivave kemne kemon keno kothay kothai
       bolbo bolte bolben jabo jaabo dorkar meye meyer meyeke chele cheler cheleke kache kase kachhe ekta kichu
-      onek khub bhalo valo ektu oviyog obhijog obhijoger nalish janabo janate jonno niye theke diye keu kew
+      onek khub bhalo valo ektu oviyog obhijog obhijoger nalish janabo janate jonno niye theke diye keu
       naki hoise hoyeche hoyche dise diyeche bujhi bujhtesi bujhtechi tader furi fuain baccha bacchake
       khoimu khoibo kotha kotay pabo paben lagbe thake koreche bondhu shathe
     `),
     // Not "ami" or "amar": they are names as often as words.
     short: words('ki na ta te er re'),
-    alsoEnglish: words('kar sathe hoy bolo jete'),
+    // "ache" and "kew" are English too (a tummy ache, Kew Gardens).
+    alsoEnglish: words('kar sathe hoy bolo jete ache kew'),
   },
   {
     // Arabic in Latin letters and digits ("Arabizi"), across the dialects.
@@ -75,12 +76,12 @@ const LATIN_VOCABULARIES: readonly Vocabulary[] = [
     telling: words(`
       3ala 3an 3ndo 3ando 3endi 3am ma3 m3a ma3ha 7ad 7ada 7aga 7aja 5alas enta inta ibni ebni binti benti
       wldi weldi wlidi wesh wach kifash kifach kif kayf shu shou esh leh lesh lech ya3ni bidi baddi badde
-      kaman momken mumkin lazem lazim lazm fen wein feen shkoun chkoun meen mnin n9der nchki nashki
+      kaman momken mumkin lazem lazim lazm feen shkoun chkoun meen mnin n9der nchki nashki
       ashki ashtki shakwa shakawa shakwe moshkla moshkle mushkila mushkele kteer ktir mudir mudira mudeera
       modira madrase mdrasa lmadrasa mo3alem mo3alme m3alma ustaz ustaza
     `),
     // Not "ana", "fin" or "wen": names or English words as often as Arabizi.
-    short: words('fi mish msh el il wala'),
+    short: words('fi mish msh el il wala fen wein'),
     alsoEnglish: words('min bas ma hal'),
   },
 ];

@@ -58,6 +58,8 @@ describe('detectLanguage: the language a parent wrote in', () => {
     'Shukran, ok fine',
     'Ana and Amar are in my class, Fin too',
     'Ami said the trip is at 3',
+    'tummy ache today',
+    'Kew Gardens trip',
     // A long English message with a word or two that other languages share.
     'Hi everyone, just a reminder that the school trip is on Friday, so please make sure the forms are in by Wednesday; ask Karen or me if you have any questions, ok?',
   ])('English or not recognisable: %s → undefined', (text) => {
